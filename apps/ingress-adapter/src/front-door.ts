@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { lastValueFrom } from 'rxjs';
+import { CloudEventValidationError, createEvent, parseHttp, type CloudEvent, type HttpHeaders } from '@seldon-eventing/cloudevents';
+import { parseRequestType, parseSeldonMessage, requestType, SeldonPayloadError, type DeploymentName } from '@seldon-eventing/seldon';
+import { EVENTING_RUNTIME, type EventingRuntime } from '@seldon-eventing/service';
+import { CloudEventsClient, PUBLISH, PublishError, type BrokerRef, type PublishRequest } from '@seldon-eventing/transport';
+
+/** A refusal the controller answers with: status and reason. */
+export class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly accepted: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export const INGRESS_SOURCE = 'seldon-eventing/ingress-adapter';
+
+/**
+ * The product's front door: what a client sends becomes events on the bus.
+ *
+ * 1. The broker must be one the configuration knows (404).
+ * 2. CloudEvents (binary, structured, batch) are validated; a Seldon request event's data must
+ *    be a valid Seldon message, so a bad payload is refused here, not later (400).
+ * 3. Plain Seldon REST payloads become `seldon.<deployment>.<namespace>.request` events,
+ *    carrying a given Seldon-Puid as `seldonpuid`.
+ * 4. Each event is published; the answer is 202 only once the bus acknowledged all of them.
+ */
+@Injectable()
+export class FrontDoor {
+  constructor(
+    @Inject(EVENTING_RUNTIME) private readonly runtime: EventingRuntime,
+    private readonly client: CloudEventsClient,
+  ) {}
+
+  async acceptEvents(broker: BrokerRef, headers: HttpHeaders, body: Buffer): Promise<string[]> {
+    this.checkBroker(broker);
+    let events: CloudEvent[];
+    try {
+      events = parseHttp({ headers, body });
+    } catch (err) {
+      if (err instanceof CloudEventValidationError) throw new Refusal(400, err.message);
+      throw err;
+    }
+    if (events.length === 0) throw new Refusal(400, 'the batch holds no events');
+    events.forEach((event) => this.checkSeldonRequest(event));
+    return this.publishAll(events, broker);
+  }
+
+  async acceptPrediction(broker: BrokerRef, name: DeploymentName, headers: HttpHeaders, body: Buffer): Promise<string> {
+    this.checkBroker(broker);
+    checkPayload(body);
+    const puid = first(headers['seldon-puid']);
+    const event = createEvent({
+      id: randomUUID(),
+      type: requestType(name),
+      source: INGRESS_SOURCE,
+      datacontenttype: 'application/json',
+      data: body,
+      extensions: puid ? { seldonpuid: puid } : undefined,
+    });
+    const [id] = await this.publishAll([event], broker);
+    return id;
+  }
+
+  private checkBroker(broker: BrokerRef): void {
+    if (!this.runtime.config.hasBroker(broker.namespace, broker.name)) {
+      throw new Refusal(404, `broker ${broker.namespace}/${broker.name} does not exist`);
+    }
+  }
+
+  private checkSeldonRequest(event: CloudEvent): void {
+    if (!parseRequestType(event.type)) return;
+    try {
+      checkPayload(event.data ?? Buffer.alloc(0));
+    } catch (err) {
+      throw new Refusal((err as Refusal).status, `event ${event.id}: ${(err as Error).message}`);
+    }
+  }
+
+  private async publishAll(events: CloudEvent[], broker: BrokerRef): Promise<string[]> {
+    const accepted: string[] = [];
+    for (const event of events) {
+      try {
+        await lastValueFrom(this.client.emit<void, PublishRequest>(PUBLISH, { event, broker }), { defaultValue: undefined });
+      } catch (err) {
+        const status = err instanceof PublishError ? err.status : 503;
+        throw new Refusal(status, `event ${event.id} not accepted: ${(err as Error).message}`, accepted);
+      }
+      accepted.push(event.id);
+    }
+    return accepted;
+  }
+}
+
+function checkPayload(body: Buffer): void {
+  try {
+    parseSeldonMessage(body);
+  } catch (err) {
+    if (err instanceof SeldonPayloadError) throw new Refusal(400, `invalid Seldon payload: ${err.message}`);
+    throw err;
+  }
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

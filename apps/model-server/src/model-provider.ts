@@ -1,0 +1,20 @@
+import { Logger, type FactoryProvider } from '@nestjs/common';
+import { modelUriFromEnv } from './config';
+import type { LogisticRegressionModel } from './model/iris-model';
+import { loadModel } from './model/model-loader';
+
+export const IRIS_MODEL = Symbol('IRIS_MODEL');
+
+/**
+ * Loads the model once, while the app is created: a bad MODEL_URI stops the server at start-up
+ * with the loader's message, never at the first request.
+ */
+export const irisModelProvider: FactoryProvider<LogisticRegressionModel> = {
+  provide: IRIS_MODEL,
+  useFactory: () => {
+    const uri = modelUriFromEnv();
+    const { model, file } = loadModel(uri);
+    new Logger('Model').log(`loaded ${file} (from ${uri}): ${model.classCount} classes, features ${model.featureNames.join(', ')}`);
+    return model;
+  },
+};

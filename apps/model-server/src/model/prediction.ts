@@ -1,0 +1,68 @@
+import { jsonTypeOf, SeldonPayloadError, type SeldonMessage } from '@seldon-eventing/seldon';
+import type { LogisticRegressionModel } from './iris-model';
+
+/**
+ * Protocol v1 in and out for a tabular classifier, as Seldon's SKLEARN_SERVER behaves through the
+ * Python wrapper: the rows come as `data.ndarray` (a list of rows) or `data.tensor` (shape
+ * [rows, features], values row by row); the answer is predict_proba in the same form, with the
+ * column names `t:0`, `t:1`, ...; `meta.puid` carries the request's puid.
+ */
+
+export type DataForm = 'ndarray' | 'tensor';
+
+export interface FeatureRows {
+  rows: number[][];
+  form: DataForm;
+}
+
+export interface PredictionResponse {
+  data: { names: string[]; ndarray?: number[][]; tensor?: { shape: number[]; values: number[] } };
+  meta: { puid?: string };
+}
+
+function fail(message: string): never {
+  throw new SeldonPayloadError(message);
+}
+
+function describeFeatures(model: LogisticRegressionModel): string {
+  return `${model.featureCount} features (${model.featureNames.join(', ')})`;
+}
+
+/** The feature rows of a (valid) SeldonMessage; a SeldonPayloadError says why the model cannot take them. */
+export function featureRows(message: SeldonMessage, model: LogisticRegressionModel): FeatureRows {
+  const width = model.featureCount;
+  if (!message.data) {
+    const given = (['strData', 'jsonData', 'binData', 'customData'] as const).find((k) => message[k] !== undefined) ?? 'no data';
+    return fail(`this model takes data.ndarray or data.tensor with rows of ${describeFeatures(model)}, got ${given}`);
+  }
+  const { ndarray, tensor } = message.data;
+  if (tensor) {
+    const { shape, values } = tensor;
+    if (shape.length !== 2 || shape[1] !== width) fail(`data.tensor.shape must be [rows, ${width}] for this model, got [${shape.join(',')}]`);
+    if (shape[0] === 0) fail(`data.tensor must hold at least one row of ${describeFeatures(model)}`);
+    const rows: number[][] = [];
+    for (let r = 0; r < shape[0]; r++) rows.push(values.slice(r * width, (r + 1) * width));
+    return { rows, form: 'tensor' };
+  }
+  if (!ndarray) return fail('this model takes data.ndarray or data.tensor; data.tftensor is not supported');
+  if (ndarray.length === 0) fail(`data.ndarray must hold at least one row of ${describeFeatures(model)}`);
+  const rows = ndarray.map((row, i) => {
+    if (!Array.isArray(row)) fail(`data.ndarray[${i}] must be a row of ${width} numbers, got ${jsonTypeOf(row)} (send a list of rows, e.g. [[5.1,3.5,1.4,0.2]])`);
+    if (row.length !== width) fail(`data.ndarray[${i}] has ${row.length} values; this model takes ${describeFeatures(model)}`);
+    row.forEach((v, j) => {
+      if (typeof v !== 'number') fail(`data.ndarray[${i}][${j}] must be a number, got ${jsonTypeOf(v)}`);
+    });
+    return row as number[];
+  });
+  return { rows, form: 'ndarray' };
+}
+
+/** Predicts a message's rows and answers in the form they came in. */
+export function predictMessage(model: LogisticRegressionModel, message: SeldonMessage, puid?: string): PredictionResponse {
+  const { rows, form } = featureRows(message, model);
+  const probabilities = model.predictProba(rows);
+  const names = model.outputNames();
+  const data: PredictionResponse['data'] =
+    form === 'tensor' ? { names, tensor: { shape: [probabilities.length, names.length], values: probabilities.flat() } } : { names, ndarray: probabilities };
+  return { data, meta: puid ? { puid } : {} };
+}

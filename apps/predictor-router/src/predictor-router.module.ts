@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { EventingModule } from '@seldon-eventing/service';
+import { PredictionHandler } from './prediction.handler';
+import { PredictorClient } from './predictor-client';
+import { PredictorTargets } from './predictor-targets';
+
+@Module({
+  imports: [EventingModule.forRoot()],
+  controllers: [PredictionHandler],
+  providers: [PredictorClient, PredictorTargets],
+})
+export class PredictorRouterModule {}

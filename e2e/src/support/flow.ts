@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+const { startServices, stopServices } = require('../../../tools/run/services.js');
+
+export type Backend = 'knative' | 'kafka';
+
+/** Which backends the matrix runs: E2E_BACKENDS=knative,kafka (default both). */
+export const BACKENDS: Backend[] = ((process.env.E2E_BACKENDS ?? 'knative,kafka').split(',') as Backend[]).filter((b) =>
+  ['knative', 'kafka'].includes(b),
+);
+
+export interface ServiceHandle {
+  url: string;
+  port: number;
+  pid: number;
+  start(readyTimeoutMs?: number): Promise<ServiceHandle>;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+export interface Flow {
+  backend: Backend;
+  env: NodeJS.ProcessEnv;
+  services: Record<string, ServiceHandle>;
+  /** Where clients send CloudEvents: the broker on knative, the ingress adapter on kafka. */
+  entry: string;
+  ingress: string;
+  display: string;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+const PORT_BASE: Record<Backend, number> = { knative: 18000, kafka: 28000 };
+
+/** Starts every service of a backend on ports of its own, so runs do not collide with `npm start`. */
+export async function startFlow(backend: Backend, extraEnv: NodeJS.ProcessEnv = {}): Promise<Flow> {
+  const base = PORT_BASE[backend];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    EVENTING_TRANSPORT: backend,
+    BROKER_PORT: String(base + 80),
+    INGRESS_ADAPTER_PORT: String(base + 81),
+    PREDICTOR_ROUTER_PORT: String(base + 82),
+    RESPONSE_PUBLISHER_PORT: String(base + 83),
+    EVENT_DISPLAY_PORT: String(base + 84),
+    MODEL_SERVER_PORT: String(base + 90),
+    EVENTING_MANIFESTS: 'config/manifests,e2e/config',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...extraEnv,
+  };
+  const logs: string[] = [];
+  const output = (name: string, line: string) => {
+    logs.push(`${name} | ${line}`);
+    if (process.env.E2E_VERBOSE) process.stdout.write(`${name} | ${line}\n`);
+  };
+  const services: Record<string, ServiceHandle> = await startServices({ env, backend, output });
+  const ingress = services['ingress-adapter'].url;
+  return {
+    backend,
+    env,
+    services,
+    entry: backend === 'knative' ? services.broker.url : ingress,
+    ingress,
+    display: services['event-display'].url,
+    logs,
+    stop: () => stopServices(services),
+  };
+}
+
+export const SEED_PAYLOAD = '{"data": { "ndarray": [[1,2,3,4]]}}';
+
+/** The seed's curl: a 0.3 binary-mode request event. */
+export function seedHeaders(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    'Ce-Id': randomUUID(),
+    'Ce-specversion': '0.3',
+    'Ce-Type': 'seldon.iris-deployment.default.request',
+    'Ce-Source': 'seldon.examples.streaming.curl',
+    'Content-Type': 'application/json',
+    ...overrides,
+  };
+}
+
+export async function post(url: string, headers: Record<string, string>, body: string | Buffer): Promise<{ status: number; json: any; headers: Headers }> {
+  const res = await fetch(url, { method: 'POST', headers, body });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = text;
+  }
+  return { status: res.status, json, headers: res.headers };
+}
+
+export type DisplayedEvent = Record<string, any>;
+
+export async function displayed(flow: Flow, query = ''): Promise<DisplayedEvent[]> {
+  const res = await fetch(`${flow.display}/events${query}`);
+  return (await res.json()) as DisplayedEvent[];
+}
+
+/** Polls event-display until `predicate` holds for its events, or fails with what it saw. */
+export async function waitForDisplayed(
+  flow: Flow,
+  predicate: (events: DisplayedEvent[]) => boolean,
+  timeoutMs = 20_000,
+  query = '',
+): Promise<DisplayedEvent[]> {
+  const deadline = Date.now() + timeoutMs;
+  let events: DisplayedEvent[] = [];
+  while (Date.now() < deadline) {
+    events = await displayed(flow, query);
+    if (predicate(events)) return events;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`event-display did not show the expected events within ${timeoutMs} ms; it shows ${JSON.stringify(events).slice(0, 2000)}\nlogs:\n${flow.logs.slice(-40).join('\n')}`);
+}
+
+/** Waits for the response event whose id is `puid` (the Seldon-Puid the request carried). */
+export async function waitForResponse(flow: Flow, puid: string, timeoutMs = 20_000): Promise<DisplayedEvent> {
+  const [event] = await waitForDisplayed(flow, (events) => events.length > 0, timeoutMs, `?id=${encodeURIComponent(puid)}`);
+  return event;
+}
+
+export async function clearDisplay(flow: Flow): Promise<void> {
+  await fetch(`${flow.display}/events`, { method: 'DELETE' });
+}
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** What the seed scenario promises of a response event. */
+export function expectSeedResponse(event: DisplayedEvent, path = '/api/v1.0/predictions'): void {
+  expect(event.specversion).toBe('0.3');
+  expect(event.type).toBe('seldon.iris-deployment.default.response');
+  expect(event.source).toBe('seldon.iris-deployment');
+  expect(event.id).toMatch(UUID);
+  expect(event.path).toBe(path);
+  expect(event.datacontenttype).toMatch(/^application\/json/);
+  const names: string[] = event.data.data.names;
+  const [probabilities]: number[][] = event.data.data.ndarray;
+  expect(names).toEqual(['t:0', 't:1', 't:2']);
+  expect(probabilities).toHaveLength(3);
+  expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+  expect(names[probabilities.indexOf(Math.max(...probabilities))]).toBe('t:2');
+}

@@ -1,0 +1,63 @@
+export {
+  REQUEST_SUFFIX,
+  RESPONSE_SUFFIX,
+  SELDON_TYPE_PREFIX,
+  isDns1123Label,
+  parseRequestType,
+  parseResponseType,
+  requestType,
+  responseSource,
+  responseType,
+  type DeploymentName,
+} from './names';
+export {
+  INGRESS_PREFIX,
+  SELDON_PREDICTIONS_PATH,
+  SELDON_PREDICTIONS_PATH_V01,
+  ingressPath,
+  isPredictorPath,
+  parseIngressPath,
+  predictorPath,
+  splitIngressPath,
+  type IngressPath,
+  type SeldonProtocol,
+} from './paths';
+export {
+  DEFAULT_CLUSTER_DOMAIN,
+  DEFAULT_ENGINE_PORT,
+  SELDON_API_GROUP,
+  SELDON_API_VERSIONS,
+  SELDON_DEPLOYMENT_KIND,
+  SVC_NAME_ANNOTATION,
+  computedDeploymentUrl,
+  deploymentUrl,
+  isSeldonDeployment,
+  parseSeldonDeployment,
+  predictorServiceName,
+  seldonDeploymentAddressable,
+  seldonDeploymentResolver,
+  type DeploymentUrlOptions,
+  type SeldonDeployment,
+  type SeldonPredictor,
+} from './deployment';
+export {
+  MICROSERVICE_BAD_DATA,
+  MICROSERVICE_INTERNAL_ERROR,
+  SELDON_PUID_HEADER,
+  SeldonPayloadError,
+  jsonTypeOf,
+  parseJsonBody,
+  parseSeldonMessage,
+  seldonError,
+  type SeldonMessage,
+  type SeldonStatus,
+  type SeldonTensor,
+} from './protocol-v1';
+export {
+  DEFAULT_RESPONSE_SPECVERSION,
+  PATH_EXTENSION,
+  buildResponseEvent,
+  type PredictionOutcome,
+  type ResponseEventOptions,
+} from './response-event';
+export { OUTCOME_SOURCE, OUTCOME_TYPE, outcomeEvent, readOutcomeEvent, type OutcomeEventInit } from './outcome-event';

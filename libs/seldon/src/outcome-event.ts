@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { CloudEventValidationError, createEvent, type CloudEvent } from '@seldon-eventing/cloudevents';
+import type { PredictionOutcome } from './response-event';
+
+/**
+ * How the predictor-router tells the response-publisher what a predictor answered: the
+ * predictor's body as data, the rest in extensions. One type for every deployment, so a single
+ * Trigger per broker carries all outcomes.
+ */
+export const OUTCOME_TYPE = 'io.seldon.eventing.prediction.outcome';
+export const OUTCOME_SOURCE = 'seldon-eventing/predictor-router';
+
+export interface OutcomeEventInit extends PredictionOutcome {
+  /** The predictor's HTTP status. */
+  status: number;
+}
+
+export function outcomeEvent(outcome: OutcomeEventInit): CloudEvent {
+  const extensions: Record<string, string> = {
+    seldondeployment: outcome.deployment,
+    seldonnamespace: outcome.namespace,
+    seldonpath: outcome.path,
+    seldonstatus: String(outcome.status),
+  };
+  if (outcome.puid) extensions.seldonpuid = outcome.puid;
+  return createEvent({
+    id: randomUUID(),
+    type: OUTCOME_TYPE,
+    source: OUTCOME_SOURCE,
+    datacontenttype: outcome.contentType ?? 'application/json',
+    extensions,
+    data: outcome.body,
+  });
+}
+
+/** Reads an outcome event back; a malformed one is a validation error naming the attribute. */
+export function readOutcomeEvent(event: CloudEvent): OutcomeEventInit {
+  const need = (name: string): string => {
+    const value = event.extensions[name];
+    if (!value) throw new CloudEventValidationError(name, `outcome event ${event.id} lacks extension '${name}'`);
+    return value;
+  };
+  const status = Number(need('seldonstatus'));
+  if (!Number.isInteger(status)) throw new CloudEventValidationError('seldonstatus', `outcome event ${event.id} has a non-numeric seldonstatus`);
+  return {
+    deployment: need('seldondeployment'),
+    namespace: need('seldonnamespace'),
+    path: need('seldonpath'),
+    puid: event.extensions.seldonpuid,
+    status,
+    body: event.data ?? Buffer.alloc(0),
+    contentType: event.datacontenttype,
+  };
+}

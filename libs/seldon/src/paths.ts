@@ -1,0 +1,90 @@
+import { isDns1123Label, type DeploymentName } from './names';
+
+/**
+ * The paths a Seldon Core v1 predictor answers predictions on, per `spec.protocol`
+ * (operator/utils GetPredictionPath, executor/api/rest/server.go routes):
+ *   seldon      /api/v1.0/predictions         (the executor also serves the older /api/v0.1/predictions)
+ *   tensorflow  /v1/models/<graph>:predict     (the executor also accepts /v1/models/<graph>/:predict,
+ *                                               and /v1/models:predict for the root of the graph)
+ *   v2          /v2/models/<graph>/infer       (`kfserving` is the old name of the same protocol;
+ *                                               /v2/models/<graph>/versions/<v>/infer per the V2 spec)
+ * and the ingress gateways (Istio, Ambassador) put every deployment behind
+ * `/seldon/<namespace>/<deployment>/`, rewriting that prefix to `/`.
+ */
+
+export type SeldonProtocol = 'seldon' | 'tensorflow' | 'v2';
+
+export const SELDON_PREDICTIONS_PATH = '/api/v1.0/predictions';
+/** The v0.1 form the executor and the Python wrapper still answer. */
+export const SELDON_PREDICTIONS_PATH_V01 = '/api/v0.1/predictions';
+export const INGRESS_PREFIX = '/seldon';
+
+/** The prediction path of `graphName` in `protocol`. */
+export function predictorPath(protocol: SeldonProtocol, graphName: string): string {
+  switch (protocol) {
+    case 'seldon':
+      return SELDON_PREDICTIONS_PATH;
+    case 'tensorflow':
+      return `/v1/models/${encodeURIComponent(graphName)}:predict`;
+    case 'v2':
+      return `/v2/models/${encodeURIComponent(graphName)}/infer`;
+    default:
+      throw new TypeError(`unknown Seldon protocol ${JSON.stringify(protocol)} (expected seldon, tensorflow or v2)`);
+  }
+}
+
+const PREDICTOR_PATHS: readonly RegExp[] = [
+  /^\/api\/v(?:1\.0|0\.1)\/predictions$/,
+  /^\/v1\/models(?:\/[^/:]+)?\/?:predict$/,
+  /^\/v2\/models\/[^/]+(?:\/versions\/[^/]+)?\/infer$/,
+];
+
+function withoutQuery(path: string): string {
+  const end = path.search(/[?#]/);
+  return end < 0 ? path : path.slice(0, end);
+}
+
+function isBarePredictorPath(path: string): boolean {
+  return PREDICTOR_PATHS.some((re) => re.test(path));
+}
+
+/** `/seldon/<namespace>/<deployment>/api/v1.0/predictions`, or `path` behind that prefix. */
+export function ingressPath(d: DeploymentName, path: string = SELDON_PREDICTIONS_PATH): string {
+  return `${INGRESS_PREFIX}/${d.namespace}/${d.deployment}${path.startsWith('/') ? path : `/${path}`}`;
+}
+
+export interface IngressPath extends DeploymentName {
+  /** The predictor path behind the prefix, e.g. `/api/v1.0/predictions`. */
+  path: string;
+}
+
+const INGRESS = /^\/seldon\/([^/]+)\/([^/]+)(\/.*)$/;
+
+/**
+ * Splits a gateway path `/seldon/<namespace>/<deployment>/<predictor path>` (a query string is
+ * ignored). Undefined unless the names are DNS-1123 labels and the rest is a predictor path.
+ */
+export function splitIngressPath(path: string): IngressPath | undefined {
+  if (typeof path !== 'string') return undefined;
+  const match = INGRESS.exec(withoutQuery(path));
+  if (!match) return undefined;
+  const [, namespace, deployment, rest] = match;
+  if (!isDns1123Label(namespace) || !isDns1123Label(deployment) || !isBarePredictorPath(rest)) return undefined;
+  return { namespace, deployment, path: rest };
+}
+
+/** The deployment a gateway path such as `/seldon/<ns>/<dep>/api/v1.0/predictions` addresses. */
+export function parseIngressPath(path: string): DeploymentName | undefined {
+  const split = splitIngressPath(path);
+  return split ? { deployment: split.deployment, namespace: split.namespace } : undefined;
+}
+
+/**
+ * Whether `path` is a prediction path of one of the protocols, bare or behind the
+ * `/seldon/<namespace>/<deployment>` gateway prefix. A query string is ignored.
+ */
+export function isPredictorPath(path: string): boolean {
+  if (typeof path !== 'string') return false;
+  const bare = withoutQuery(path);
+  return isBarePredictorPath(bare) || splitIngressPath(bare) !== undefined;
+}

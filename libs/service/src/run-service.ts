@@ -1,0 +1,98 @@
+import 'reflect-metadata';
+import { INestApplication, Logger, Module, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { CloudEventsServer, isDeliveryPath, KnativeHttpBus, type Bus, type Subscription } from '@seldon-eventing/transport';
+import { envInt, envString } from './env';
+import { BUS } from './eventing.module';
+import { EVENTING_RUNTIME, type EventingRuntime } from './eventing-runtime';
+import { bodyParserErrors } from './json-errors';
+import { createLogger } from './logger';
+import { Readiness } from './readiness';
+import { ServiceModule } from './service.module';
+
+export interface ServiceOptions {
+  name: string;
+  defaultPort: number;
+  /** Service-specific port variable, e.g. BROKER_PORT; PORT is honoured too (containers). */
+  portEnv?: string;
+  /**
+   * For services that consume events: picks the Triggers they serve. Their module must import
+   * EventingModule.forRoot(); `@MessagePattern(<type pattern>)` handlers then receive the events.
+   */
+  subscribe?: (runtime: EventingRuntime) => Subscription[];
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Builds a service's Nest app without listening. Bodies arrive as raw Buffers of any content
+ * type: CloudEvents bindings and Seldon payloads need the exact bytes, and parsing is the
+ * codecs' job, not the framework's.
+ */
+export async function createServiceApp(module: Type<unknown>, options: ServiceOptions): Promise<NestExpressApplication> {
+  @Module({ imports: [ServiceModule.forService(options.name), module] })
+  class RootModule {}
+
+  const app = await NestFactory.create<NestExpressApplication>(RootModule, {
+    bodyParser: false,
+    logger: createLogger(options.name),
+  });
+  app.useBodyParser('raw', { type: () => true, limit: envInt('MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES) });
+  app.use(bodyParserErrors);
+  app.set('x-powered-by', false);
+  app.set('etag', false);
+  if (options.subscribe) connectSubscriptions(app, options.subscribe);
+  return app;
+}
+
+export function servicePort(options: ServiceOptions, env: NodeJS.ProcessEnv = process.env): number {
+  const specific = options.portEnv ? envInt(options.portEnv, -1, env) : -1;
+  return specific >= 0 ? specific : envInt('PORT', options.defaultPort, env);
+}
+
+/** Creates the app, listens, and shuts down gracefully on SIGTERM/SIGINT. */
+export async function runService(module: Type<unknown>, options: ServiceOptions): Promise<INestApplication> {
+  const logger = new Logger(options.name);
+  const app = await createServiceApp(module, options);
+  const readiness = app.get(Readiness);
+  const port = servicePort(options);
+  const host = envString('HOST', '0.0.0.0');
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal} received: draining and stopping`);
+    readiness.markStopping();
+    const forced = setTimeout(() => {
+      logger.error('graceful shutdown timed out; exiting');
+      process.exit(1);
+    }, envInt('SHUTDOWN_TIMEOUT_MS', 20_000));
+    forced.unref();
+    try {
+      await app.close();
+      process.exit(0);
+    } catch (err) {
+      logger.error(`shutdown failed: ${(err as Error).stack}`);
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  await app.startAllMicroservices();
+  await app.listen(port, host);
+  logger.log(`listening on http://${host}:${port}`);
+  return app;
+}
+
+function connectSubscriptions(app: NestExpressApplication, subscribe: (runtime: EventingRuntime) => Subscription[]): void {
+  const bus = app.get<Bus>(BUS);
+  app.connectMicroservice({ strategy: new CloudEventsServer(bus, subscribe(app.get(EVENTING_RUNTIME))) });
+  if (bus instanceof KnativeHttpBus) {
+    // Deliveries skip Nest's router: they are the hot path, and the receiver is self-contained.
+    const receiver = bus.receiver;
+    app.use((req: { method: string; path: string }, res: unknown, next: () => void) =>
+      req.method === 'POST' && isDeliveryPath(req.path) ? receiver.handle(req as never, res as never) : next(),
+    );
+  }
+}

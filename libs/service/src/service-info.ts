@@ -1,0 +1,4 @@
+/** Identity of the running service, injectable anywhere in its module tree. */
+export class ServiceInfo {
+  constructor(readonly name: string) {}
+}

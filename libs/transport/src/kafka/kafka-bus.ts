@@ -1,0 +1,115 @@
+import { Logger } from '@nestjs/common';
+import { Kafka, Partitioners, type Admin, type KafkaConfig, type Producer } from 'kafkajs';
+import { toKafkaBinary, withExtensions, type CloudEvent } from '@seldon-eventing/cloudevents';
+import type { BrokerRef, Bus, DeliveryHandler, Subscription } from '../bus';
+import { PublishError } from '../errors';
+import { deliverOverHttp } from '../knative-http/http-delivery';
+import type { EventOverrides } from '../overrides';
+import { brokerTopic } from './naming';
+import { TopicRegistry } from './topics';
+import { TriggerConsumer } from './trigger-consumer';
+
+export interface KafkaBusOptions {
+  kafka: KafkaConfig;
+  defaultBroker: BrokerRef;
+  overrides: EventOverrides;
+  partitions: number;
+  replicationFactor: number;
+  /** Unordered Triggers: events of one batch delivered at once, at most. */
+  maxInFlight: number;
+  /** Where a Trigger's new consumer group starts: Knative's default is the latest offset. */
+  fromBeginning: boolean;
+}
+
+/**
+ * The kafka backend, laid out like the Knative Kafka Broker: publishing produces the event in
+ * binary content mode to the broker's topic (acks from all in-sync replicas); each Trigger this
+ * service serves is a consumer group of its own.
+ */
+export class KafkaBus implements Bus {
+  readonly backend = 'kafka';
+  private readonly log = new Logger('KafkaBus');
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly topics: TopicRegistry;
+  private readonly consumers: TriggerConsumer[] = [];
+  private connected?: Promise<void>;
+
+  constructor(private readonly options: KafkaBusOptions) {
+    this.kafka = new Kafka(options.kafka);
+    this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    this.admin = this.kafka.admin();
+    this.topics = new TopicRegistry(this.admin, options.partitions, options.replicationFactor);
+  }
+
+  private connect(): Promise<void> {
+    if (!this.connected) {
+      this.connected = Promise.all([this.producer.connect(), this.admin.connect()]).then(
+        () => undefined,
+      ).catch((err) => {
+        this.connected = undefined;
+        throw err;
+      });
+    }
+    return this.connected;
+  }
+
+  async publish(event: CloudEvent, broker: BrokerRef = this.options.defaultBroker): Promise<void> {
+    try {
+      await this.produce(this.options.overrides(event), broker);
+    } catch (err) {
+      throw new PublishError(503, `Kafka did not acknowledge the event: ${(err as Error).message}`);
+    }
+  }
+
+  async listen(subscriptions: Subscription[], handler: DeliveryHandler): Promise<void> {
+    await this.connect();
+    const reply: DeliveryHandler = async (event, context) => {
+      const answer = await handler(event, context);
+      return answer && this.options.overrides(answer);
+    };
+    for (const subscription of subscriptions) {
+      const consumer = new TriggerConsumer(this.kafka, subscription, reply, {
+        maxInFlight: this.options.maxInFlight,
+        fromBeginning: this.options.fromBeginning,
+        initializeGroup: (groupId, topic, fromBeginning) => this.initializeGroup(groupId, topic, fromBeginning),
+        produce: (event, target) => this.produce(event, target),
+        deliverHttp: (url, event) => deliverOverHttp(url, event),
+      });
+      await this.topics.ensure(brokerTopic({ namespace: subscription.trigger.namespace, name: subscription.trigger.broker }));
+      await consumer.start();
+      this.consumers.push(consumer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.consumers.map((c) => c.stop()));
+    await Promise.all([this.producer.disconnect(), this.admin.disconnect()]).catch((err) => this.log.warn(`disconnect: ${err.message}`));
+  }
+
+  /**
+   * A group that never committed starts where Knative's Kafka controller starts a new Trigger:
+   * at the topic's end (or beginning), committed before consuming, so that an event produced
+   * after the Trigger is ready is never skipped by a late offset reset.
+   */
+  private async initializeGroup(groupId: string, topic: string, fromBeginning: boolean): Promise<void> {
+    const [committed] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+    if (committed.partitions.some((p) => p.offset !== '-1')) return;
+    const ends = await this.admin.fetchTopicOffsets(topic);
+    await this.admin.setOffsets({
+      groupId,
+      topic,
+      partitions: ends.map((p) => ({ partition: p.partition, offset: fromBeginning ? p.low : p.high })),
+    });
+  }
+
+  private async produce(event: CloudEvent, target: BrokerRef | { topic: string }): Promise<void> {
+    await this.connect();
+    const topic = 'topic' in target ? target.topic : brokerTopic(target);
+    await this.topics.ensure(topic);
+    // Producing to the broker topic is this backend's broker ingress: stamp arrival as Knative's does.
+    const record = toKafkaBinary(withExtensions(event, { knativearrivaltime: new Date().toISOString() }));
+    await this.producer.send({ topic, acks: -1, messages: [{ key: record.key, value: record.value, headers: record.headers }] });
+  }
+}

@@ -1,0 +1,104 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CloudEventValidationError, parseHttp, toHttpBinary, type CloudEvent } from '@seldon-eventing/cloudevents';
+import type { Trigger } from '@seldon-eventing/eventing';
+import type { DeliveryHandler } from '../bus';
+import { DeliveryError } from '../errors';
+import type { EventOverrides } from '../overrides';
+
+/** A request whose body an upstream body parser already read into a Buffer (or not). */
+export type DeliveryRequest = IncomingMessage & { body?: unknown };
+
+// Knative's filter addresses a subscriber per trigger as /triggers/<namespace>/<name>.
+const TRIGGER_PATH = /^\/triggers\/([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)\/?$/;
+
+export function isDeliveryPath(path: string): boolean {
+  return path === '/' || TRIGGER_PATH.test(path);
+}
+
+/**
+ * Receives Knative deliveries: a broker POSTs one event per request, at `/` or at
+ * `/triggers/<namespace>/<trigger>`.
+ *
+ * 1. Refuse while not listening or while draining (503: the broker retries elsewhere or later).
+ * 2. Parse and validate the event (400 with the reason if it is not one).
+ * 3. Hand it to the handler with the Trigger named by the path, if any.
+ * 4. Answer 200 with the reply event in binary mode, 202 without one, or the DeliveryError's status.
+ */
+export class DeliveryReceiver {
+  private handler?: DeliveryHandler;
+  private triggers = new Map<string, Trigger>();
+  private draining = false;
+  private inFlight = 0;
+  private idle?: () => void;
+
+  constructor(private readonly overrides: EventOverrides) {}
+
+  attach(triggers: Trigger[], handler: DeliveryHandler): void {
+    this.triggers = new Map(triggers.map((t) => [`${t.namespace}/${t.name}`, t]));
+    this.handler = handler;
+  }
+
+  /** Stops taking deliveries and resolves once those in flight have been answered. */
+  drain(): Promise<void> {
+    this.draining = true;
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.idle = resolve));
+  }
+
+  readonly handle = (req: DeliveryRequest, res: ServerResponse): void => {
+    if (!this.handler || this.draining) {
+      return answer(res, 503, { error: this.draining ? 'shutting down' : 'not ready for deliveries yet', status: 503 });
+    }
+    this.inFlight++;
+    void this.process(req, res, this.handler).finally(() => {
+      if (--this.inFlight === 0 && this.idle) this.idle();
+    });
+  };
+
+  private async process(req: DeliveryRequest, res: ServerResponse, handler: DeliveryHandler): Promise<void> {
+    let event: CloudEvent;
+    try {
+      const events = parseHttp({ headers: req.headers, body: await bodyOf(req) });
+      if (events.length !== 1) throw new CloudEventValidationError(undefined, 'a delivery carries exactly one event');
+      event = events[0];
+    } catch (err) {
+      if (err instanceof CloudEventValidationError) return answer(res, 400, { error: err.message, status: 400 });
+      return answer(res, 400, { error: `unreadable request: ${(err as Error).message}`, status: 400 });
+    }
+    const match = TRIGGER_PATH.exec(new URL(req.url ?? '/', 'http://x').pathname);
+    const trigger = match ? this.triggers.get(`${match[1]}/${match[3]}`) : undefined;
+    if (match && !trigger) {
+      return answer(res, 404, { error: `no trigger ${match[1]}/${match[3]} is served here`, status: 404 });
+    }
+    try {
+      const reply = await handler(event, { trigger, attempt: 1 });
+      if (!reply) {
+        res.writeHead(202).end();
+        return;
+      }
+      const message = toHttpBinary(this.overrides(reply));
+      res.writeHead(200, message.headers).end(message.body);
+    } catch (err) {
+      if (err instanceof DeliveryError) return answer(res, err.status, { error: err.message, status: err.status });
+      // Nest reports handler bugs as plain { message } objects, not Errors.
+      const reason = (err as { message?: string })?.message ?? String(err);
+      answer(res, 500, { error: `delivery handler failed: ${reason}`, status: 500 });
+    }
+  }
+}
+
+function answer(res: ServerResponse, status: number, body: object): void {
+  if (res.headersSent) return;
+  const json = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
+}
+
+function bodyOf(req: DeliveryRequest): Promise<Buffer> {
+  if (Buffer.isBuffer(req.body)) return Promise.resolve(req.body);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

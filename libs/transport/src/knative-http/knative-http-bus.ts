@@ -1,0 +1,67 @@
+import { toHttpBinary, type CloudEvent } from '@seldon-eventing/cloudevents';
+import type { BrokerRef, Bus, DeliveryHandler, Subscription } from '../bus';
+import { PublishError } from '../errors';
+import type { EventOverrides } from '../overrides';
+import { DeliveryReceiver } from './delivery-receiver';
+import { httpPost } from './http-client';
+
+export interface KnativeHttpBusOptions {
+  /** K_SINK: the broker ingress this service publishes to by default. */
+  sink: URL;
+  overrides: EventOverrides;
+  publishTimeoutMs: number;
+}
+
+/**
+ * The knative backend: publishing is a POST to the broker ingress; deliveries arrive as POSTs
+ * that the service's HTTP server hands to `receiver.handle`; a reply is the HTTP response.
+ */
+export class KnativeHttpBus implements Bus {
+  readonly backend = 'knative';
+  readonly receiver: DeliveryReceiver;
+
+  constructor(private readonly options: KnativeHttpBusOptions) {
+    this.receiver = new DeliveryReceiver(options.overrides);
+  }
+
+  /** Another broker on the same ingress is `/<namespace>/<name>` next to K_SINK's. */
+  ingressUrl(broker?: BrokerRef): URL {
+    return broker ? new URL(`/${broker.namespace}/${broker.name}`, this.options.sink) : this.options.sink;
+  }
+
+  async publish(event: CloudEvent, broker?: BrokerRef): Promise<void> {
+    const url = this.ingressUrl(broker);
+    const message = toHttpBinary(this.options.overrides(event));
+    let response;
+    try {
+      response = await httpPost(url, message.headers, message.body, this.options.publishTimeoutMs);
+    } catch (err) {
+      throw new PublishError(503, `broker ${url.href} is unreachable: ${(err as Error).message}`);
+    }
+    if (response.status >= 200 && response.status < 300) return;
+    const reason = reasonOf(response.body) ?? `broker answered ${response.status}`;
+    // The broker's 4xx are about the event or the address, so they are the client's too;
+    // anything else means the broker could not take it now.
+    throw new PublishError(response.status >= 400 && response.status < 500 ? response.status : 503, reason);
+  }
+
+  async listen(subscriptions: Subscription[], handler: DeliveryHandler): Promise<void> {
+    this.receiver.attach(
+      subscriptions.map((s) => s.trigger),
+      handler,
+    );
+  }
+
+  close(): Promise<void> {
+    return this.receiver.drain();
+  }
+}
+
+function reasonOf(body: Buffer): string | undefined {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { error?: unknown };
+    return typeof parsed.error === 'string' ? parsed.error : undefined;
+  } catch {
+    return undefined;
+  }
+}

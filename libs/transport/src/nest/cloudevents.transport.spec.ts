@@ -1,0 +1,137 @@
+import 'reflect-metadata';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Controller, type INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
+import { lastValueFrom } from 'rxjs';
+import { createEvent, parseHttp, toHttpBinary, type CloudEvent } from '@seldon-eventing/cloudevents';
+import type { Trigger } from '@seldon-eventing/eventing';
+import { DeliveryError, PublishError } from '../errors';
+import { KnativeHttpBus } from '../knative-http/knative-http-bus';
+import { ceOverrides } from '../overrides';
+import { CloudEventsClient, PUBLISH } from './cloudevents.client';
+import { CloudEventsContext } from './cloudevents.context';
+import { CloudEventsServer } from './cloudevents.server';
+
+const trigger: Trigger = { name: 'my-trigger', namespace: 'default', broker: 'default', annotations: {}, subscriber: { uri: 'http://x/' } };
+
+@Controller()
+class Handlers {
+  @MessagePattern('test.echo')
+  echo(@Payload() event: CloudEvent, @Ctx() ctx: CloudEventsContext): CloudEvent {
+    return createEvent({ source: 'handler', type: 'test.echoed', extensions: { trigger: ctx.getTrigger()?.name ?? 'none' }, data: event.data });
+  }
+
+  @MessagePattern('test.fail.*')
+  async fail(@Payload() event: CloudEvent): Promise<never> {
+    throw new DeliveryError(event.type.endsWith('retry') ? 503 : 422, `cannot handle ${event.id}`);
+  }
+
+  @MessagePattern('test.*')
+  sink(): void {
+    // Accepted, no reply.
+  }
+}
+
+@Module({ controllers: [Handlers] })
+class TestModule {}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function deliver(base: string, path: string, event: CloudEvent) {
+  const message = toHttpBinary(event);
+  const res = await fetch(`${base}${path}`, { method: 'POST', headers: message.headers, body: message.body });
+  const headers: Record<string, string> = {};
+  res.headers.forEach((v, k) => (headers[k] = v));
+  return { status: res.status, headers, body: Buffer.from(await res.arrayBuffer()) };
+}
+
+describe('the NestJS custom transport over the knative-http bus', () => {
+  let app: INestApplication;
+  let bus: KnativeHttpBus;
+  let subscriber: Server;
+  let broker: Server;
+  let base: string;
+  const published: IncomingMessage[] = [];
+  let brokerStatus = 202;
+
+  beforeAll(async () => {
+    broker = createServer((req, res) => {
+      published.push(req);
+      req.resume();
+      req.on('end', () => res.writeHead(brokerStatus, { 'content-type': 'application/json' }).end(brokerStatus === 202 ? '' : '{"error":"no such broker"}'));
+    });
+    const sink = new URL(`${await listen(broker)}/default/default`);
+    bus = new KnativeHttpBus({ sink, overrides: ceOverrides('{"extensions":{"origin":"test"}}'), publishTimeoutMs: 2000 });
+    app = await NestFactory.create(TestModule, { logger: false });
+    app.connectMicroservice({ strategy: new CloudEventsServer(bus, [{ trigger, filter: () => true }]) });
+    await app.startAllMicroservices();
+    await app.init();
+    subscriber = createServer((req, res) => bus.receiver.handle(req, res));
+    base = await listen(subscriber);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    subscriber.close();
+    broker.close();
+  });
+
+  it('routes a delivery to the handler of its type and answers with the reply event, overrides applied', async () => {
+    const event = createEvent({ source: 'test', type: 'test.echo', data: { n: 1 } });
+    const res = await deliver(base, '/triggers/default/my-trigger', event);
+    expect(res.status).toBe(200);
+    const [reply] = parseHttp({ headers: res.headers, body: res.body });
+    expect(reply).toMatchObject({ type: 'test.echoed', source: 'handler', extensions: { trigger: 'my-trigger', origin: 'test' } });
+    expect(JSON.parse(reply.data!.toString())).toEqual({ n: 1 });
+  });
+
+  it('answers 202 when the handler has no reply, and for types no handler matches', async () => {
+    expect((await deliver(base, '/', createEvent({ source: 's', type: 'test.quiet' }))).status).toBe(202);
+    expect((await deliver(base, '/', createEvent({ source: 's', type: 'other.type' }))).status).toBe(202);
+  });
+
+  it("answers a DeliveryError's status with its reason", async () => {
+    const res = await deliver(base, '/', createEvent({ source: 's', type: 'test.fail.retry' }));
+    expect(res.status).toBe(503);
+    expect(JSON.parse(res.body.toString()).error).toMatch(/cannot handle/);
+    expect((await deliver(base, '/', createEvent({ source: 's', type: 'test.fail.never' }))).status).toBe(422);
+  });
+
+  it('refuses what is not an event, and unknown trigger paths', async () => {
+    const notEvent = await fetch(`${base}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(notEvent.status).toBe(400);
+    expect((await notEvent.json()).error).toMatch(/CloudEvent|specversion/);
+    expect((await deliver(base, '/triggers/default/unknown', createEvent({ source: 's', type: 'test.echo' }))).status).toBe(404);
+  });
+
+  it('publishes through the client proxy to K_SINK and maps broker refusals', async () => {
+    const client = new CloudEventsClient(bus);
+    const event = createEvent({ source: 'client', type: 'test.published' });
+    await lastValueFrom(client.emit(PUBLISH, { event }), { defaultValue: undefined });
+    const last = published[published.length - 1];
+    expect(last.url).toBe('/default/default');
+    expect(last.headers).toMatchObject({ 'ce-id': event.id, 'ce-origin': 'test' });
+
+    await lastValueFrom(client.emit(PUBLISH, { event, broker: { namespace: 'team', name: 'other' } }), { defaultValue: undefined });
+    expect(published[published.length - 1].url).toBe('/team/other');
+
+    brokerStatus = 404;
+    await expect(lastValueFrom(client.emit(PUBLISH, { event }), { defaultValue: undefined })).rejects.toEqual(new PublishError(404, 'no such broker'));
+    brokerStatus = 202;
+  });
+
+  it('drains: refuses new deliveries with 503 once closing', async () => {
+    const local = new KnativeHttpBus({ sink: new URL('http://127.0.0.1:1/'), overrides: ceOverrides(undefined), publishTimeoutMs: 100 });
+    await local.listen([], async () => undefined);
+    await local.close();
+    const server = createServer((req, res) => local.receiver.handle(req, res));
+    const url = await listen(server);
+    expect((await deliver(url, '/', createEvent({ source: 's', type: 't' }))).status).toBe(503);
+    server.close();
+  });
+});
