@@ -43,7 +43,7 @@ describe.each(BACKENDS)('hostile input on the %s backend', (backend) => {
     ['data and data_base64 together', structured, validStructured({ data_base64: 'AAAA' }), 400, /data/],
     ['invalid UTF-8 in a header', { ...seedHeaders(), 'ce-source': '%FF%FE' }, SEED_PAYLOAD, 400, /UTF-8|source/i],
     ['invalid UTF-8 in a structured body', structured, Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), 400, /UTF-8|JSON/i],
-    ['deeply nested JSON', structured, '['.repeat(100_000) + ']'.repeat(100_000), 400, /.+/],
+    ['deeply nested JSON', structured, '['.repeat(20_000) + ']'.repeat(20_000), 400, /.+/],
     ['an oversized body', seedHeaders(), Buffer.alloc(100 * 1024, 'a'), 413, /limit/],
     ['a wrong content type with no CloudEvent headers', { 'content-type': 'text/plain' }, 'hello', 400, /CloudEvent/],
   ];

@@ -52,6 +52,7 @@ class ServiceProcess {
     this.url = `http://127.0.0.1:${this.port}`;
     this.child = undefined;
     this.exited = undefined;
+    this.recent = [];
   }
 
   async start(readyTimeoutMs = 60_000) {
@@ -65,7 +66,11 @@ class ServiceProcess {
         pending += chunk.toString('utf8');
         const lines = pending.split('\n');
         pending = lines.pop();
-        for (const line of lines) this.output(this.service.name, line);
+        for (const line of lines) {
+          this.recent.push(line);
+          if (this.recent.length > 30) this.recent.shift();
+          this.output(this.service.name, line);
+        }
       });
     }
     const alive = () => child.exitCode === null && child.signalCode === null;
@@ -73,7 +78,7 @@ class ServiceProcess {
       await waitReady(`${this.url}/readyz`, readyTimeoutMs, alive);
     } catch (err) {
       await this.kill();
-      throw new Error(`${this.service.name} on port ${this.port}: ${err.message}`);
+      throw new Error(`${this.service.name} on port ${this.port}: ${err.message}\n${this.recent.join('\n')}`);
     }
     return this;
   }

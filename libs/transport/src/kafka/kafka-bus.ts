@@ -6,6 +6,7 @@ import { PublishError } from '../errors';
 import { deliverOverHttp } from '../knative-http/http-delivery';
 import type { EventOverrides } from '../overrides';
 import { brokerTopic } from './naming';
+import { retryTransient } from './retry-transient';
 import { TopicRegistry } from './topics';
 import { TriggerConsumer } from './trigger-consumer';
 
@@ -94,14 +95,11 @@ export class KafkaBus implements Bus {
    * after the Trigger is ready is never skipped by a late offset reset.
    */
   private async initializeGroup(groupId: string, topic: string, fromBeginning: boolean): Promise<void> {
-    const [committed] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+    const [committed] = await retryTransient(`reading offsets of ${groupId}`, () => this.admin.fetchOffsets({ groupId, topics: [topic] }));
     if (committed.partitions.some((p) => p.offset !== '-1')) return;
-    const ends = await this.admin.fetchTopicOffsets(topic);
-    await this.admin.setOffsets({
-      groupId,
-      topic,
-      partitions: ends.map((p) => ({ partition: p.partition, offset: fromBeginning ? p.low : p.high })),
-    });
+    const ends = await retryTransient(`reading the end of ${topic}`, () => this.admin.fetchTopicOffsets(topic));
+    const partitions = ends.map((p) => ({ partition: p.partition, offset: fromBeginning ? p.low : p.high }));
+    await retryTransient(`setting the start of ${groupId}`, () => this.admin.setOffsets({ groupId, topic, partitions }));
   }
 
   private async produce(event: CloudEvent, target: BrokerRef | { topic: string }): Promise<void> {

@@ -1,5 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import { Logger } from '@nestjs/common';
+import { logLevel, type KafkaConfig, type logCreator, type SASLOptions } from 'kafkajs';
+
+/** kafkajs logs through Nest's logger, so they read like every other line of the service. */
+const nestLogCreator: logCreator = () => {
+  const logger = new Logger('kafkajs');
+  return ({ level, log }) => {
+    const { message, timestamp: _t, logger: _l, ...rest } = log;
+    const detail = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
+    if (level === logLevel.ERROR) logger.error(`${message}${detail}`);
+    else if (level === logLevel.WARN) logger.warn(`${message}${detail}`);
+    else logger.debug(`${message}${detail}`);
+  };
+};
 
 /**
  * Kafka connection settings from the environment: KAFKA_BROKERS (comma-separated), and where a
@@ -14,6 +27,7 @@ export function kafkaConfigFromEnv(clientId: string, env: NodeJS.ProcessEnv = pr
     clientId: env.KAFKA_CLIENT_ID ?? clientId,
     brokers,
     logLevel: logLevel.WARN,
+    logCreator: nestLogCreator,
     connectionTimeout: 3000,
     retry: { initialRetryTime: 100, retries: 8 },
   };
