@@ -126,7 +126,7 @@ describe('parseTrigger', () => {
     ['subscriber: { uri: "http://x/" }\ndelivery: { retry: 1.5 }', 'spec.delivery.retry must be an integer from 0 to 2147483647, got number 1.5'],
     ['subscriber: { uri: "http://x/" }\ndelivery: { backoffPolicy: random }', 'spec.delivery.backoffPolicy must be linear or exponential, got the string "random"'],
     ['subscriber: { uri: "http://x/" }\ndelivery: { timeout: PT0S }', 'spec.delivery.timeout must be greater than zero'],
-    ['subscriber: { uri: "http://x/" }\ndelivery: { retryAfterMax: PT1S }', 'spec.delivery.retryAfterMax is not supported (supported fields: retry, backoffPolicy, backoffDelay, timeout, deadLetterSink)'],
+    ['subscriber: { uri: "http://x/" }\ndelivery: { retries: 3 }', 'spec.delivery.retries is not supported (supported fields: retry, backoffPolicy, backoffDelay, timeout, deadLetterSink)'],
     ['subscriber: { uri: "http://x/" }\ndelivery: { deadLetterSink: { uri: dead } }', 'spec.delivery.deadLetterSink.uri must be an absolute URL with a scheme and a host when there is no ref, got "dead"'],
   ])('with %j: %s', (spec, problem) => {
     expect(parseError(triggerYaml(spec))).toBe(at + problem);
@@ -191,5 +191,17 @@ describe('parseBroker', () => {
     expect(() => parseBroker(one('apiVersion: eventing.knative.dev/v1\nkind: Broker\nmetadata: { name: b }\nspec: { delivery: { backoffPolicy: fast } }\n'))).toThrow(
       'config/x.yaml document 1 (Broker default/b): spec.delivery.backoffPolicy must be linear or exponential, got the string "fast"',
     );
+  });
+});
+
+describe('real Knative delivery fields with no local effect', () => {
+  it('accepts retryAfterMax and format instead of refusing the user\'s manifest', () => {
+    const [obj] = loadManifests(`apiVersion: eventing.knative.dev/v1
+kind: Trigger
+metadata: { name: t }
+spec:
+  subscriber: { uri: "http://x/" }
+  delivery: { retry: 2, retryAfterMax: PT10S, format: json }`);
+    expect(parseTrigger(obj).delivery).toMatchObject({ retry: 2 });
   });
 });

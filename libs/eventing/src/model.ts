@@ -208,6 +208,8 @@ export function parseDestination(raw: unknown, field: string, namespace: string,
 }
 
 const DELIVERY_FIELDS = ['retry', 'backoffPolicy', 'backoffDelay', 'timeout', 'deadLetterSink'] as const;
+/** Real Knative fields that do not change where or whether an event is delivered: accepted, not acted on. */
+const IGNORED_DELIVERY_FIELDS = ['retryAfterMax', 'format', 'deadLetterSinkCACerts', 'deadLetterSinkAudience'] as const;
 const INT32_MAX = 2_147_483_647;
 
 function duration(raw: unknown, field: string, fail: Fail, positive: boolean): string {
@@ -225,7 +227,7 @@ function duration(raw: unknown, field: string, fail: Fail, positive: boolean): s
 /** A DeliverySpec as Knative validates it (duck/v1 delivery_types.go). */
 export function parseDelivery(raw: unknown, field: string, namespace: string, fail: Fail): DeliverySpec {
   if (!isMapping(raw)) fail(field, `must be a mapping, got ${typeName(raw)}`);
-  rejectUnknown(raw, field, DELIVERY_FIELDS, fail);
+  rejectUnknown(raw, field, DELIVERY_FIELDS, fail, IGNORED_DELIVERY_FIELDS);
   const out: DeliverySpec = {};
   if (present(raw.retry)) {
     const retry = raw.retry;
