@@ -20,6 +20,8 @@ export interface KafkaBusOptions {
   maxInFlight: number;
   /** Where a Trigger's new consumer group starts: Knative's default is the latest offset. */
   fromBeginning: boolean;
+  /** How long a publish may wait for Kafka's acknowledgement before the caller is told 503. */
+  publishTimeoutMs: number;
 }
 
 /**
@@ -39,7 +41,12 @@ export class KafkaBus implements Bus {
 
   constructor(private readonly options: KafkaBusOptions) {
     this.kafka = new Kafka(options.kafka);
-    this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    this.producer = this.kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+      // A client waiting on the answer should hear 503 in seconds, not after kafkajs's long default retries.
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1_000 },
+    });
     this.admin = this.kafka.admin();
     this.topics = new TopicRegistry(this.admin, options.partitions, options.replicationFactor);
   }
@@ -57,10 +64,16 @@ export class KafkaBus implements Bus {
   }
 
   async publish(event: CloudEvent, broker: BrokerRef = this.options.defaultBroker): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no acknowledgement within ${this.options.publishTimeoutMs} ms`)), this.options.publishTimeoutMs);
+    });
     try {
-      await this.produce(this.options.overrides(event), broker);
+      await Promise.race([this.produce(this.options.overrides(event), broker), timeout]);
     } catch (err) {
       throw new PublishError(503, `Kafka did not acknowledge the event: ${(err as Error).message}`);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
