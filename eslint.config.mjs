@@ -9,7 +9,7 @@ export default [
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
       // Libs never import apps; the transport knows nothing of Seldon; Seldon knows nothing of
       // transports; the cloudevents codecs depend on nothing of ours.
       '@nx/enforce-module-boundaries': [

@@ -10,7 +10,6 @@ module.exports = {
   globalSetup: '<rootDir>/src/support/global-setup.js',
   globalTeardown: '<rootDir>/src/support/global-teardown.js',
   testTimeout: 180_000,
-  setupFilesAfterEnv: ['<rootDir>/src/support/timeouts.js'],
   // The suites start real services on fixed ports: one at a time.
   maxWorkers: 1,
 };

@@ -4,6 +4,7 @@ export * from './errors';
 export * from './overrides';
 export * from './delivery/attempt';
 export * from './delivery/retry';
+export * from './delivery/timeout';
 export * from './knative-http/http-client';
 export * from './knative-http/http-delivery';
 export * from './knative-http/delivery-receiver';

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Kafka, Partitioners, type Admin, type KafkaConfig, type Producer } from 'kafkajs';
 import { toKafkaBinary, withExtensions, type CloudEvent } from '@seldon-eventing/cloudevents';
 import type { BrokerRef, Bus, DeliveryHandler, Subscription } from '../bus';
+import { withTimeout } from '../delivery/timeout';
 import { PublishError } from '../errors';
 import { deliverOverHttp } from '../knative-http/http-delivery';
 import type { EventOverrides } from '../overrides';
@@ -64,16 +65,10 @@ export class KafkaBus implements Bus {
   }
 
   async publish(event: CloudEvent, broker: BrokerRef = this.options.defaultBroker): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no acknowledgement within ${this.options.publishTimeoutMs} ms`)), this.options.publishTimeoutMs);
-    });
     try {
-      await Promise.race([this.produce(this.options.overrides(event), broker), timeout]);
+      await withTimeout(this.produce(this.options.overrides(event), broker), this.options.publishTimeoutMs, 'no acknowledgement');
     } catch (err) {
       throw new PublishError(503, `Kafka did not acknowledge the event: ${(err as Error).message}`);
-    } finally {
-      clearTimeout(timer);
     }
   }
 

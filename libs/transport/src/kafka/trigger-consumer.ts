@@ -5,6 +5,7 @@ import { deadLetterEvent, isRetryable, retryPolicy, type DeliveryFailure, type R
 import type { BrokerRef, DeliveryHandler, Subscription } from '../bus';
 import type { AttemptOutcome } from '../delivery/attempt';
 import { deliverWithRetries } from '../delivery/retry';
+import { TimeoutError, withTimeout } from '../delivery/timeout';
 import { DeliveryError } from '../errors';
 import { brokerTopic, deliveryOrder, triggerGroup, type DeliveryOrder } from './naming';
 
@@ -150,10 +151,10 @@ export class TriggerConsumer {
   private async attempt(event: CloudEvent, attempt: number): Promise<AttemptOutcome> {
     const destination = `trigger ${this.subscription.trigger.namespace}/${this.subscription.trigger.name}`;
     try {
-      const reply = await withTimeout(this.handler(event, { trigger: this.subscription.trigger, attempt }), this.policy.timeoutMs);
+      const reply = await withTimeout(this.handler(event, { trigger: this.subscription.trigger, attempt }), this.policy.timeoutMs, 'no outcome');
       return { ok: true, reply };
     } catch (err) {
-      const status = err instanceof DeliveryError ? err.status : err instanceof AttemptTimeout ? 408 : 500;
+      const status = err instanceof DeliveryError ? err.status : err instanceof TimeoutError ? 408 : 500;
       const body = err instanceof DeliveryError ? err.body : undefined;
       return { ok: false, retryable: isRetryable(status), failure: { destination, status, body, message: (err as Error).message } };
     }
@@ -176,15 +177,4 @@ export class TriggerConsumer {
     const reason = outcome.kind === 'failed' ? (outcome.failure.message ?? outcome.failure.status) : 'shutdown';
     throw new Error(`dead-letter sink ${target.url.href} refused event ${event.id} for trigger ${trigger}: ${reason}`);
   }
-}
-
-class AttemptTimeout extends Error {}
-
-function withTimeout<T>(promise: Promise<T>, ms: number | undefined): Promise<T> {
-  if (ms === undefined) return promise;
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AttemptTimeout(`no outcome within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
