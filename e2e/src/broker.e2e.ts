@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { post } from './support/flow';
+import { PORT_OFFSET, post } from './support/flow';
 import { TestSubscriber } from './support/subscriber';
 const { startServices, stopServices } = require('../../tools/run/services.js');
 
@@ -61,7 +61,7 @@ ${delivery}
     services = await startServices({
       backend: 'knative',
       only: ['broker'],
-      env: { ...process.env, BROKER_PORT: '18380', EVENTING_MANIFESTS: dir, LOG_LEVEL: 'warn', LOCAL_ADDRESSES: '' },
+      env: { ...process.env, BROKER_PORT: String(18380 + PORT_OFFSET), EVENTING_MANIFESTS: dir, LOG_LEVEL: 'warn', LOCAL_ADDRESSES: '' },
     });
     broker = `${services.broker.url}/default/default`;
   });

@@ -132,7 +132,7 @@ describe.each(BACKENDS)('the seed flow on the %s backend', (backend) => {
         const get = await fetch(`${entry}/default/default`);
         expect(get.status).toBe(405);
         expect(get.headers.get('allow')).toBe('POST, OPTIONS');
-        expect((await get.json()).error).toMatch(/GET/);
+        expect(((await get.json()) as { error: string }).error).toMatch(/GET/);
         expect((await fetch(`${entry}/`, { method: 'OPTIONS' })).status).toBe(200);
       }
     });

@@ -29,7 +29,10 @@ export interface Flow {
   stop(): Promise<void>;
 }
 
-const PORT_BASE: Record<Backend, number> = { knative: 18000, kafka: 28000 };
+/** E2E_PORT_OFFSET shifts every port the suites use, so two checkouts can run them at once. */
+export const PORT_OFFSET = Number(process.env.E2E_PORT_OFFSET ?? 0);
+
+const PORT_BASE: Record<Backend, number> = { knative: 18000 + PORT_OFFSET, kafka: 28000 + PORT_OFFSET };
 
 /** Starts every service of a backend on ports of its own, so runs do not collide with `npm start`. */
 export async function startFlow(backend: Backend, extraEnv: NodeJS.ProcessEnv = {}): Promise<Flow> {
