@@ -1,8 +1,17 @@
-import { Module, OnApplicationShutdown } from '@nestjs/common';
-import { defaultBrokerProvider, envInt, envString, EVENTING_RUNTIME, loadEventingRuntime, type EventingRuntime } from '@seldon-eventing/service';
+import { INestApplicationContext, Module, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DEFAULT_BROKER,
+  defaultBrokerProvider,
+  envInt,
+  envString,
+  EVENTING_RUNTIME,
+  loadEventingRuntime,
+  type EventingRuntime,
+  type ServiceOptions,
+} from '@seldon-eventing/service';
 import { compileRoutes } from './dispatch/routes';
 import { BrokerIngress } from './ingress/broker-ingress';
-import { IngressController } from './ingress/ingress.controller';
+import { ingressRoute } from './ingress/ingress.route';
 
 /**
  * The embedded Knative-compatible broker. Settings: PREDICTOR_ROUTER_URL (where predictor
@@ -10,7 +19,6 @@ import { IngressController } from './ingress/ingress.controller';
  * DELIVERY_TIMEOUT_MS (per attempt, when the delivery spec sets none).
  */
 @Module({
-  controllers: [IngressController],
   providers: [
     { provide: EVENTING_RUNTIME, useFactory: () => loadEventingRuntime() },
     defaultBrokerProvider,
@@ -35,3 +43,10 @@ export class BrokerModule implements OnApplicationShutdown {
     await this.ingress.drain();
   }
 }
+
+export const brokerService: ServiceOptions = {
+  name: 'broker',
+  defaultPort: 8080,
+  portEnv: 'BROKER_PORT',
+  rawRoutes: (app: INestApplicationContext) => [ingressRoute(app.get(BrokerIngress), app.get(DEFAULT_BROKER))],
+};

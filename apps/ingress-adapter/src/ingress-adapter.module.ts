@@ -1,11 +1,17 @@
-import { Module } from '@nestjs/common';
-import { defaultBrokerProvider, EventingModule } from '@seldon-eventing/service';
+import { INestApplicationContext, Module } from '@nestjs/common';
+import { DEFAULT_BROKER, defaultBrokerProvider, EventingModule, type ServiceOptions } from '@seldon-eventing/service';
 import { FrontDoor } from './front-door';
-import { IngressController } from './ingress.controller';
+import { ingressRoute } from './ingress.route';
 
 @Module({
   imports: [EventingModule.forRoot()],
-  controllers: [IngressController],
   providers: [FrontDoor, defaultBrokerProvider],
 })
 export class IngressAdapterModule {}
+
+export const ingressAdapterService: ServiceOptions = {
+  name: 'ingress-adapter',
+  defaultPort: 8081,
+  portEnv: 'INGRESS_ADAPTER_PORT',
+  rawRoutes: (app: INestApplicationContext) => [ingressRoute(app.get(FrontDoor), app.get(DEFAULT_BROKER))],
+};

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { createServiceApp } from '@seldon-eventing/service';
-import { ModelServerModule } from './model-server.module';
+import { ModelServerModule, modelServerService } from './model-server.module';
 
 /** The real app on an ephemeral port, spoken to over HTTP. */
 describe('model-server over HTTP', () => {
@@ -9,7 +9,7 @@ describe('model-server over HTTP', () => {
 
   beforeAll(async () => {
     process.env.LOG_LEVEL ??= 'warn';
-    app = await createServiceApp(ModelServerModule, { name: 'model-server', defaultPort: 9000, portEnv: 'MODEL_SERVER_PORT' });
+    app = await createServiceApp(ModelServerModule, modelServerService);
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as { port: number };
     base = `http://127.0.0.1:${port}`;
@@ -135,7 +135,6 @@ describe('model-server over HTTP', () => {
     for (const [method, path] of [
       ['GET', '/nope'],
       ['POST', '/api/v1.0/feedback'],
-      ['GET', '/api/v1.0/predictions'],
       ['POST', '/seldon/default/api/v1.0/predictions'],
     ]) {
       const res = await fetch(`${base}${path}`, { method, body: method === 'POST' ? SEED : undefined });
@@ -143,6 +142,13 @@ describe('model-server over HTTP', () => {
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
       expect(await res.json()).toMatchObject({ status: 404 });
     }
+  });
+
+  it('answers other methods than POST on a prediction path with 405, as Flask does', async () => {
+    const res = await fetch(`${base}/api/v1.0/predictions`);
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    expect(((await res.json()) as { status: object }).status).toMatchObject({ code: 405, status: 'FAILURE' });
   });
 
   it('refuses gateway paths whose names are not DNS labels', async () => {

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
-import { INestApplication, Logger, Module, Type } from '@nestjs/common';
+import { INestApplication, INestApplicationContext, Logger, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CloudEventsServer, isDeliveryPath, KnativeHttpBus, type Bus, type Subscription } from '@seldon-eventing/transport';
 import { envInt, envString } from './env';
+import { installRawRoutes, type RawRoute } from './http';
 import { BUS } from './eventing.module';
 import { EVENTING_RUNTIME, type EventingRuntime } from './eventing-runtime';
 import { bodyParserErrors } from './json-errors';
@@ -21,6 +22,8 @@ export interface ServiceOptions {
    * EventingModule.forRoot(); `@MessagePattern(<type pattern>)` handlers then receive the events.
    */
   subscribe?: (runtime: EventingRuntime) => Subscription[];
+  /** The service's per-event hot paths, served ahead of Nest (see RawRoute). */
+  rawRoutes?: (app: INestApplicationContext) => RawRoute[];
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -38,11 +41,14 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceOp
     bodyParser: false,
     logger: createLogger(options.name),
   });
-  app.useBodyParser('raw', { type: () => true, limit: envInt('MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES) });
+  const maxBodyBytes = envInt('MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES);
+  app.useBodyParser('raw', { type: () => true, limit: maxBodyBytes });
   app.use(bodyParserErrors);
   app.set('x-powered-by', false);
   app.set('etag', false);
-  if (options.subscribe) connectSubscriptions(app, options.subscribe);
+  const routes = options.rawRoutes?.(app) ?? [];
+  if (options.subscribe) routes.push(...connectSubscriptions(app, options.subscribe));
+  installRawRoutes(app.getHttpServer(), routes, maxBodyBytes);
   return app;
 }
 
@@ -85,14 +91,9 @@ export async function runService(module: Type<unknown>, options: ServiceOptions)
   return app;
 }
 
-function connectSubscriptions(app: NestExpressApplication, subscribe: (runtime: EventingRuntime) => Subscription[]): void {
+/** Connects the service's handlers to the bus; on knative, deliveries arrive as a raw route. */
+function connectSubscriptions(app: NestExpressApplication, subscribe: (runtime: EventingRuntime) => Subscription[]): RawRoute[] {
   const bus = app.get<Bus>(BUS);
   app.connectMicroservice({ strategy: new CloudEventsServer(bus, subscribe(app.get(EVENTING_RUNTIME))) });
-  if (bus instanceof KnativeHttpBus) {
-    // Deliveries skip Nest's router: they are the hot path, and the receiver is self-contained.
-    const receiver = bus.receiver;
-    app.use((req: { method: string; path: string }, res: unknown, next: () => void) =>
-      req.method === 'POST' && isDeliveryPath(req.path) ? receiver.handle(req as never, res as never) : next(),
-    );
-  }
+  return bus instanceof KnativeHttpBus ? [{ serves: isDeliveryPath, handle: bus.receiver.handle }] : [];
 }

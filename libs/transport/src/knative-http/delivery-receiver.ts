@@ -1,12 +1,18 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { CloudEventValidationError, parseHttp, toHttpBinary, type CloudEvent } from '@seldon-eventing/cloudevents';
 import type { Trigger } from '@seldon-eventing/eventing';
 import type { DeliveryHandler } from '../bus';
 import { DeliveryError } from '../errors';
 import type { EventOverrides } from '../overrides';
 
-/** A request whose body an upstream body parser already read into a Buffer (or not). */
-export type DeliveryRequest = IncomingMessage & { body?: unknown };
+/** A delivery as the HTTP server hands it over: the body already read in full. */
+export interface DeliveryRequest {
+  method: string;
+  /** The path without the query string. */
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
 
 // Knative's filter addresses a subscriber per trigger as /triggers/<namespace>/<name>.
 const TRIGGER_PATH = /^\/triggers\/([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)\/?$/;
@@ -19,7 +25,8 @@ export function isDeliveryPath(path: string): boolean {
  * Receives Knative deliveries: a broker POSTs one event per request, at `/` or at
  * `/triggers/<namespace>/<trigger>`.
  *
- * 1. Refuse while not listening or while draining (503: the broker retries elsewhere or later).
+ * 1. Refuse anything but POST (405), and deliveries while not listening or draining (503: the
+ *    broker retries elsewhere or later).
  * 2. Parse and validate the event (400 with the reason if it is not one).
  * 3. Hand it to the handler with the Trigger named by the path, if any.
  * 4. Answer 200 with the reply event in binary mode, 202 without one, or the DeliveryError's status.
@@ -46,6 +53,10 @@ export class DeliveryReceiver {
   }
 
   readonly handle = (req: DeliveryRequest, res: ServerResponse): void => {
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      return answer(res, 405, { error: `method ${req.method} is not allowed; deliveries are POSTed`, status: 405 });
+    }
     if (!this.handler || this.draining) {
       return answer(res, 503, { error: this.draining ? 'shutting down' : 'not ready for deliveries yet', status: 503 });
     }
@@ -58,14 +69,14 @@ export class DeliveryReceiver {
   private async process(req: DeliveryRequest, res: ServerResponse, handler: DeliveryHandler): Promise<void> {
     let event: CloudEvent;
     try {
-      const events = parseHttp({ headers: req.headers, body: await bodyOf(req) });
+      const events = parseHttp({ headers: req.headers, body: req.body });
       if (events.length !== 1) throw new CloudEventValidationError(undefined, 'a delivery carries exactly one event');
       event = events[0];
     } catch (err) {
       if (err instanceof CloudEventValidationError) return answer(res, 400, { error: err.message, status: 400 });
       return answer(res, 400, { error: `unreadable request: ${(err as Error).message}`, status: 400 });
     }
-    const match = TRIGGER_PATH.exec(new URL(req.url ?? '/', 'http://x').pathname);
+    const match = TRIGGER_PATH.exec(req.path);
     const trigger = match ? this.triggers.get(`${match[1]}/${match[3]}`) : undefined;
     if (match && !trigger) {
       return answer(res, 404, { error: `no trigger ${match[1]}/${match[3]} is served here`, status: 404 });
@@ -91,14 +102,4 @@ function answer(res: ServerResponse, status: number, body: object): void {
   if (res.headersSent) return;
   const json = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
-}
-
-function bodyOf(req: DeliveryRequest): Promise<Buffer> {
-  if (Buffer.isBuffer(req.body)) return Promise.resolve(req.body);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Controller, type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -8,11 +8,21 @@ import { lastValueFrom } from 'rxjs';
 import { createEvent, parseHttp, toHttpBinary, type CloudEvent } from '@seldon-eventing/cloudevents';
 import type { Trigger } from '@seldon-eventing/eventing';
 import { DeliveryError, PublishError } from '../errors';
+import type { DeliveryReceiver } from '../knative-http/delivery-receiver';
 import { KnativeHttpBus } from '../knative-http/knative-http-bus';
 import { ceOverrides } from '../overrides';
 import { CloudEventsClient, PUBLISH } from './cloudevents.client';
 import { CloudEventsContext } from './cloudevents.context';
 import { CloudEventsServer } from './cloudevents.server';
+
+/** What the service shell does for the receiver: read the whole body, then hand the request over. */
+function serving(receiver: DeliveryReceiver): RequestListener {
+  return (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => receiver.handle({ method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0], headers: req.headers, body: Buffer.concat(chunks) }, res));
+  };
+}
 
 const trigger: Trigger = { name: 'my-trigger', namespace: 'default', broker: 'default', annotations: {}, subscriber: { uri: 'http://x/' } };
 
@@ -71,7 +81,7 @@ describe('the NestJS custom transport over the knative-http bus', () => {
     app.connectMicroservice({ strategy: new CloudEventsServer(bus, [{ trigger, filter: () => true }]) });
     await app.startAllMicroservices();
     await app.init();
-    subscriber = createServer((req, res) => bus.receiver.handle(req, res));
+    subscriber = createServer(serving(bus.receiver));
     base = await listen(subscriber);
   });
 
@@ -129,7 +139,7 @@ describe('the NestJS custom transport over the knative-http bus', () => {
     const local = new KnativeHttpBus({ sink: new URL('http://127.0.0.1:1/'), overrides: ceOverrides(undefined), publishTimeoutMs: 100 });
     await local.listen([], async () => undefined);
     await local.close();
-    const server = createServer((req, res) => local.receiver.handle(req, res));
+    const server = createServer(serving(local.receiver));
     const url = await listen(server);
     expect((await deliver(url, '/', createEvent({ source: 's', type: 't' }))).status).toBe(503);
     server.close();

@@ -1,0 +1,2 @@
+export * from './raw-route';
+export * from './raw-server';
