@@ -7,6 +7,7 @@ import { PublishError } from '../errors';
 import { deliverOverHttp } from '../knative-http/http-delivery';
 import type { EventOverrides } from '../overrides';
 import { brokerTopic } from './naming';
+import { RecordBatcher } from './record-batcher';
 import { retryTransient } from './retry-transient';
 import { TopicRegistry } from './topics';
 import { TriggerConsumer } from './trigger-consumer';
@@ -37,6 +38,7 @@ export class KafkaBus implements Bus {
   private readonly producer: Producer;
   private readonly admin: Admin;
   private readonly topics: TopicRegistry;
+  private readonly batcher: RecordBatcher;
   private readonly consumers: TriggerConsumer[] = [];
   private connected?: Promise<void>;
 
@@ -48,6 +50,8 @@ export class KafkaBus implements Bus {
       // A client waiting on the answer should hear 503 in seconds, not after kafkajs's long default retries.
       retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1_000 },
     });
+    // Below Kafka's default message.max.bytes (1 MiB), which bounds one partition's batch.
+    this.batcher = new RecordBatcher((topicMessages) => this.producer.sendBatch({ topicMessages, acks: -1 }), { maxRecords: 1000, maxBytes: 900_000 });
     this.admin = this.kafka.admin();
     this.topics = new TopicRegistry(this.admin, options.partitions, options.replicationFactor);
   }
@@ -81,6 +85,7 @@ export class KafkaBus implements Bus {
     for (const subscription of subscriptions) {
       const consumer = new TriggerConsumer(this.kafka, subscription, reply, {
         maxInFlight: this.options.maxInFlight,
+        partitionsConcurrently: this.options.partitions,
         fromBeginning: this.options.fromBeginning,
         initializeGroup: (groupId, topic, fromBeginning) => this.initializeGroup(groupId, topic, fromBeginning),
         produce: (event, target) => this.produce(event, target),
@@ -116,6 +121,6 @@ export class KafkaBus implements Bus {
     await this.topics.ensure(topic);
     // Producing to the broker topic is this backend's broker ingress: stamp arrival as Knative's does.
     const record = toKafkaBinary(withExtensions(event, { knativearrivaltime: new Date().toISOString() }));
-    await this.producer.send({ topic, acks: -1, messages: [{ key: record.key, value: record.value, headers: record.headers }] });
+    await this.batcher.add(topic, { key: record.key, value: record.value, headers: record.headers });
   }
 }

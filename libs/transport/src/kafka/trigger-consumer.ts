@@ -4,13 +4,17 @@ import { CloudEventValidationError, parseKafka, type CloudEvent } from '@seldon-
 import { deadLetterEvent, isRetryable, retryPolicy, type DeliveryFailure, type RetryPolicy } from '@seldon-eventing/eventing';
 import type { BrokerRef, DeliveryHandler, Subscription } from '../bus';
 import type { AttemptOutcome } from '../delivery/attempt';
+import { ConcurrencyLimit } from '../delivery/concurrency-limit';
 import { deliverWithRetries } from '../delivery/retry';
 import { TimeoutError, withTimeout } from '../delivery/timeout';
 import { DeliveryError } from '../errors';
 import { brokerTopic, deliveryOrder, triggerGroup, type DeliveryOrder } from './naming';
 
 export interface TriggerConsumerOptions {
+  /** Deliveries of an unordered Trigger in flight at once, across its partitions. */
   maxInFlight: number;
+  /** Partitions whose batches are worked on at once. */
+  partitionsConcurrently: number;
   fromBeginning: boolean;
   /** Commits a new group's starting offsets, so nothing produced after start() is skipped. */
   initializeGroup(groupId: string, topic: string, fromBeginning: boolean): Promise<void>;
@@ -29,7 +33,7 @@ export interface TriggerConsumerOptions {
  * 3. Deliver with the Trigger's retry policy; a reply is produced to the broker topic.
  * 4. After retries, dead-letter the event (HTTP sink or topic) with the knativeerror* extensions.
  * 5. Only then resolve the offset: at-least-once. Ordered Triggers take a partition's events one
- *    at a time; unordered ones up to maxInFlight at once.
+ *    at a time; unordered ones up to maxInFlight at once across partitions.
  */
 export class TriggerConsumer {
   private readonly log: Logger;
@@ -40,6 +44,7 @@ export class TriggerConsumer {
   private readonly broker: BrokerRef;
   private readonly abort = new AbortController();
   private readonly groupId: string;
+  private readonly inFlight: ConcurrencyLimit;
 
   constructor(
     kafka: Kafka,
@@ -54,6 +59,7 @@ export class TriggerConsumer {
     this.policy = retryPolicy(subscription.delivery);
     this.order = deliveryOrder(trigger.annotations);
     this.groupId = triggerGroup(trigger.namespace, trigger.name);
+    this.inFlight = new ConcurrencyLimit(options.maxInFlight);
     this.consumer = kafka.consumer({
       groupId: this.groupId,
       // Return fetches as soon as a record arrives; the wait only bounds idle polling.
@@ -81,7 +87,7 @@ export class TriggerConsumer {
       autoCommit: true,
       autoCommitInterval: 500,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.order === 'ordered' ? 4 : 1,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently,
       eachBatch: (payload) => this.consumeBatch(payload),
     });
     await joined;
@@ -112,7 +118,7 @@ export class TriggerConsumer {
       const worker = async () => {
         while (cursor < messages.length && !failed && isRunning() && !isStale() && !this.abort.signal.aborted) {
           const index = cursor++;
-          if (!(await this.process(messages[index]))) {
+          if (!(await this.inFlight.run(() => this.process(messages[index])))) {
             failed = true;
             return;
           }
