@@ -80,6 +80,7 @@ async function knative(options, cleanup) {
   return {
     sink,
     services,
+    ceilingPids: ceiling.pids,
     entries,
     /** Triggers are the broker's business alone on knative: only it restarts. */
     async setTriggers(count) {
@@ -121,7 +122,7 @@ async function kafka(options, cleanup) {
     kafka: { send: kafkaSender(produce, BROKER_TOPIC), ceiling: kafkaSender(produce, CEILING_TOPIC) },
   };
   cleanup.push(async () => closeSenders(entries));
-  return { sink, services, extraPids: own, entries };
+  return { sink, services, extraPids: own, ceilingPids: ceiling.pids, entries };
 }
 
 /**
@@ -144,4 +145,4 @@ async function startBackend(backend, options) {
   }
 }
 
-module.exports = { startBackend, PORTS };
+module.exports = { startBackend };

@@ -7,7 +7,7 @@ const { ROOT } = require('../run/services');
 const { startBackend } = require('./backends');
 const { measure, findKnee } = require('./measure');
 const { ResourceMeter } = require('./resources');
-const { scenariosFor, loadShape } = require('./scenarios');
+const { scenariosFor, warmupScenario, loadShape } = require('./scenarios');
 const { scenarioRecord, formatTable, writeResults } = require('./report');
 
 /** Senders of the scenarios that run at max's concurrency, when max did not run to find it. */
@@ -16,7 +16,7 @@ const DEFAULT_CONCURRENCY = 64;
 const USAGE = `usage: npm run bench -- [options]
   --backend knative|kafka|all   backends to run (default all; BENCH_BACKEND)
   --smoke                       a few seconds per scenario, basic scenarios only (BENCH_SMOKE=1)
-  --duration <s>                measured seconds per scenario (default 5, smoke 2; BENCH_DURATION)
+  --duration <s>                measured seconds per scenario (default 4, smoke 2; BENCH_DURATION)
   --rate <ev/s>                 the steady scenario's rate (default 500; BENCH_RATE)
   --concurrency <n>             closed-loop senders of the max scenario (default: ramp to the knee;
                                 BENCH_CONCURRENCY)
@@ -55,7 +55,7 @@ function parseArgs(argv, env) {
   }
   opts.backends = opts.backends === 'all' ? ['knative', 'kafka'] : opts.backends.split(',');
   if (!opts.backends.every((b) => ['knative', 'kafka'].includes(b))) throw new Error(`--backend must be knative, kafka or all`);
-  opts.durationMs = 1000 * Number(opts.duration ?? (opts.smoke ? 2 : 5));
+  opts.durationMs = 1000 * Number(opts.duration ?? (opts.smoke ? 2 : 4));
   opts.warmupMs = opts.smoke ? 500 : 1000;
   for (const [name, v] of Object.entries({ duration: opts.durationMs, rate: opts.rate, concurrency: opts.concurrency ?? 1, 'port-base': opts.portBase })) {
     if (!(v > 0)) throw new Error(`--${name} must be a positive number`);
@@ -76,7 +76,7 @@ async function runOn({ send, sink, scenario, knees, opts, meter }) {
   let resolved = scenario;
   let ramp;
   if (scenario.mode === 'knee') {
-    ramp = await findKnee({ send, sink, scenario, stepMs: opts.smoke ? 500 : 1000 });
+    ramp = await findKnee({ send, sink, scenario, stepMs: opts.smoke ? 500 : 750 });
     knees.set(send, ramp.concurrency);
     resolved = { ...scenario, mode: 'closed', concurrency: ramp.concurrency };
   } else if (scenario.concurrency === 'knee') {
@@ -88,6 +88,16 @@ async function runOn({ send, sink, scenario, knees, opts, meter }) {
   return result;
 }
 
+/** Sends unmeasured traffic down every path first, so that no scenario pays for a cold start. */
+async function warmUp(setup, opts) {
+  for (const [entry, targets] of Object.entries(setup.entries)) {
+    for (const [target, send] of Object.entries(targets)) {
+      const result = await measure({ send, sink: setup.sink, scenario: warmupScenario(), warmupMs: 0, durationMs: opts.smoke ? 1000 : 3000 });
+      if (result.lost > 0) log(`bench: ${setup.backend} ${entry} ${target === 'send' ? 'product' : target}: warmup lost ${result.lost} of ${result.accepted} accepted events`);
+    }
+  }
+}
+
 /** Runs every scenario of one backend; the ceiling is measured once per load shape. */
 async function runBackend(backend, opts, records) {
   // Services log at LOG_LEVEL (default warn), so what they print is worth seeing.
@@ -96,6 +106,7 @@ async function runBackend(backend, opts, records) {
   const setup = await startBackend(backend, { portBase: opts.portBase, profile: opts.profile, profileDir: path.join(opts.out, 'profiles'), output });
   let triggers = 1;
   try {
+    await warmUp(setup, opts);
     for (const [entry, { send, ceiling }] of Object.entries(setup.entries)) {
       const ceilings = new Map();
       const knees = new Map();
@@ -107,7 +118,12 @@ async function runBackend(backend, opts, records) {
         }
         const run = await runOn({ send, sink: setup.sink, scenario, knees, opts, meter: new ResourceMeter(setup.pids()) });
         const shape = loadShape(scenario.concurrency === 'knee' ? { ...scenario, concurrency: knees.get(ceiling) } : scenario);
-        if (!ceilings.has(shape)) ceilings.set(shape, await runOn({ send: ceiling, sink: setup.sink, scenario, knees, opts }));
+        if (!ceilings.has(shape)) {
+          const meter = new ResourceMeter({ ...setup.ceilingPids, ...setup.extraPids });
+          const result = await runOn({ send: ceiling, sink: setup.sink, scenario, knees, opts, meter });
+          // Max's ceiling, ramped to its knee, is also the ceiling of the scenarios run at that knee.
+          ceilings.set(shape, result).set(loadShape(result.scenario), result);
+        }
         const record = scenarioRecord({ backend, entry, scenario, run, ceiling: ceilings.get(shape) });
         records.push(record);
         log(`bench: ${backend} ${entry} ${scenario.name} (${record.load}): ${record.events_per_s} ev/s, p99 ${record.p99_ms} ms, ceiling ${record.ceiling_events_per_s} ev/s (${record.ceiling_load}), ratio ${record.ratio}, lost ${record.lost}, duplicates ${record.duplicates}`);

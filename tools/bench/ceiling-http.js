@@ -85,6 +85,7 @@ function serve(role, options) {
 function startBare(file, role, options) {
   const child = fork(file, [role, JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
+    child.role = options.name ?? role;
     child.once('message', () => resolve(child));
     child.once('exit', (code) => reject(new Error(`ceiling ${role} exited (${code}) before it was ready`)));
   });
@@ -103,6 +104,11 @@ function stopBare(children) {
   );
 }
 
+/** The bare processes by role, to measure them as the services are measured. */
+function pidsOf(children) {
+  return Object.fromEntries(children.map((child) => [child.role, child.pid]));
+}
+
 /** The bare chain on ports basePort..basePort+3; events enter at `url`, responses go to sinkUrl. */
 async function startHttpCeiling({ basePort, sinkUrl, responseType }) {
   const at = (offset) => `http://127.0.0.1:${basePort + offset}/`;
@@ -116,9 +122,9 @@ async function startHttpCeiling({ basePort, sinkUrl, responseType }) {
     await stopBare(children);
     throw err;
   }
-  return { url: at(0), stop: () => stopBare(children) };
+  return { url: at(0), pids: pidsOf(children), stop: () => stopBare(children) };
 }
 
 if (require.main === module) serve(process.argv[2], JSON.parse(process.argv[3]));
 
-module.exports = { startHttpCeiling, startBare, stopBare, readBody, post };
+module.exports = { startHttpCeiling, startBare, stopBare, pidsOf, readBody, post };

@@ -11,7 +11,7 @@
 const http = require('node:http');
 const path = require('node:path');
 const { kafkaClient, producerOf, batchingProducer, consumeFromEnd, ensureTopic, header } = require('./kafka-client');
-const { startBare, stopBare, readBody, post } = require('./ceiling-http');
+const { startBare, stopBare, pidsOf, readBody, post } = require('./ceiling-http');
 
 const OUTCOME_TYPE = 'bench.ceiling.outcome';
 
@@ -86,7 +86,7 @@ async function startKafkaCeiling({ brokers, topic, requestType, responseType, ba
     await stopBare(children);
     throw err;
   }
-  return { url: `http://127.0.0.1:${basePort}/`, topic, stop: () => stopBare(children) };
+  return { url: `http://127.0.0.1:${basePort}/`, topic, pids: pidsOf(children), stop: () => stopBare(children) };
 }
 
 if (require.main === module) {

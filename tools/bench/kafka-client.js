@@ -71,6 +71,18 @@ async function ensureTopic(kafka, topic, partitions = PARTITIONS) {
   }
 }
 
+/** Retries what Kafka calls retriable (a new topic's leaders not known yet, a coordinator moving). */
+async function retrying(action, attempts = 20) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await action();
+    } catch (err) {
+      if (!err.retriable || attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 /**
  * A consumer of a new group that starts at the topic's current end, committed before it joins
  * (as the services start their Triggers), so nothing produced after this resolves is skipped.
@@ -80,8 +92,8 @@ async function consumeFromEnd(kafka, { groupId, topic, eachBatch }) {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const ends = await admin.fetchTopicOffsets(topic);
-    await admin.setOffsets({ groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+    const ends = await retrying(() => admin.fetchTopicOffsets(topic));
+    await retrying(() => admin.setOffsets({ groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) }));
   } finally {
     await admin.disconnect();
   }
@@ -107,4 +119,4 @@ function header(message, name) {
   return value === undefined ? undefined : String(value);
 }
 
-module.exports = { PARTITIONS, kafkaClient, producerOf, batchingProducer, ensureTopic, consumeFromEnd, header };
+module.exports = { kafkaClient, producerOf, batchingProducer, ensureTopic, consumeFromEnd, header };

@@ -11,11 +11,11 @@ const RESPONSE_TYPE = 'seldon.iris-deployment.default.response';
 const SOURCE = 'seldon.examples.streaming.bench';
 
 /** The README's seed request in binary mode; the puid makes its response findable. */
-function seedHeaders(puid, type = REQUEST_TYPE) {
+function seedHeaders(puid) {
   return {
     'ce-id': randomUUID(),
     'ce-specversion': '0.3',
-    'ce-type': type,
+    'ce-type': REQUEST_TYPE,
     'ce-source': SOURCE,
     'ce-seldonpuid': puid,
     'content-type': 'application/json',
@@ -23,12 +23,13 @@ function seedHeaders(puid, type = REQUEST_TYPE) {
 }
 
 /** Sends over HTTP; resolves true on 202. `url` is the broker's or the ingress adapter's POST /. */
-function httpSender(url, { sockets, type } = {}) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets ?? 1024 });
+function httpSender(url) {
+  // As many sockets as the largest closed loop has senders.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
   const target = new URL(url);
   const send = (puid, body) =>
     new Promise((resolve) => {
-      const headers = { ...seedHeaders(puid, type), 'content-length': String(body.length) };
+      const headers = { ...seedHeaders(puid), 'content-length': String(body.length) };
       const req = http.request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers }, (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode === 202));
@@ -45,10 +46,10 @@ function httpSender(url, { sockets, type } = {}) {
  * Produces binary-mode records (ce_ headers) with acks from all replicas, in batches as the
  * services produce theirs (`produce` is kafka-client's batchingProducer); resolves true on the ack.
  */
-function kafkaSender(produce, topic, { type } = {}) {
+function kafkaSender(produce, topic) {
   const send = async (puid, body) => {
     const headers = {};
-    for (const [name, value] of Object.entries(seedHeaders(puid, type))) headers[name.replace(/^ce-/, 'ce_')] = value;
+    for (const [name, value] of Object.entries(seedHeaders(puid))) headers[name.replace(/^ce-/, 'ce_')] = value;
     try {
       await produce(topic, { value: body, headers });
       return true;
@@ -113,4 +114,4 @@ async function openLoop({ send, tracker, body, rate, durationMs, maxOutstanding 
   return { skipped };
 }
 
-module.exports = { REQUEST_TYPE, RESPONSE_TYPE, seedHeaders, httpSender, kafkaSender, closedLoop, openLoop };
+module.exports = { REQUEST_TYPE, RESPONSE_TYPE, httpSender, kafkaSender, closedLoop, openLoop };

@@ -7,7 +7,7 @@ const { closedLoop, openLoop } = require('./load');
 /** How long after the last send a response may still arrive before its event counts as lost. */
 const DRAIN_MS = 15_000;
 /** After the last response, how long to keep listening for duplicates. */
-const LINGER_MS = 300;
+const LINGER_MS = 200;
 
 function percentile(sorted, p) {
   if (sorted.length === 0) return undefined;
@@ -71,28 +71,36 @@ async function measure({ send, sink, scenario, warmupMs, durationMs, meter }) {
   return { ...summarize(tracker, start + warmupMs, start + warmupMs + durationMs), ...resources, load_generator: loadGenerator };
 }
 
-/** The max scenario's ramp: closed-loop senders doubled from `first` while throughput grows by `gain`. */
-const KNEE = { first: 8, last: 1024, gain: 1.1 };
+/**
+ * The max scenario's ramp: closed-loop senders doubled from `first` up to `last`; a step counts
+ * as a gain when it beats the best so far by `gain`, and the ramp stops after `patience` steps
+ * in a row without one (a single noisy step on a shared machine does not end it).
+ */
+const KNEE = { first: 8, last: 1024, gain: 1.1, patience: 2 };
 
 /**
- * The concurrency past which throughput stops growing: short closed-loop steps, doubling the
- * senders each time, until a step gains less than 10% over the best so far (queueing then only
- * adds latency). Returns that concurrency, the steps, and what the steps lost or duplicated.
+ * The concurrency past which throughput stops growing (queueing then only adds latency), found
+ * by short closed-loop steps. Returns it, the steps, and what the steps lost or duplicated.
  */
 async function findKnee({ send, sink, scenario, stepMs }) {
   let best = { concurrency: KNEE.first, events_per_s: 0 };
   const steps = [];
   let lost = 0;
   let duplicates = 0;
-  for (let concurrency = KNEE.first; concurrency <= KNEE.last; concurrency *= 2) {
+  let misses = 0;
+  for (let concurrency = KNEE.first; concurrency <= KNEE.last && misses < KNEE.patience; concurrency *= 2) {
     const step = await measure({ send, sink, scenario: { ...scenario, mode: 'closed', concurrency }, warmupMs: stepMs / 4, durationMs: stepMs });
     steps.push([concurrency, step.events_per_s]);
     lost += step.lost;
     duplicates += step.duplicates;
-    if (step.events_per_s < best.events_per_s * KNEE.gain) break;
-    best = { concurrency, events_per_s: step.events_per_s };
+    if (step.events_per_s >= best.events_per_s * KNEE.gain) {
+      best = { concurrency, events_per_s: step.events_per_s };
+      misses = 0;
+    } else {
+      misses++;
+    }
   }
   return { concurrency: best.concurrency, steps, lost, duplicates };
 }
 
-module.exports = { measure, findKnee, summarize, percentile };
+module.exports = { measure, findKnee };

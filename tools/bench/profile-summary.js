@@ -16,8 +16,11 @@ function placeOf(url) {
   return pkg ? pkg[1] : path.relative(ROOT, file);
 }
 
+/** A function by name and file (inside its package for a dependency's). */
 function nameOf({ functionName, url, lineNumber }) {
-  return `${functionName || '(anonymous)'} ${placeOf(url)}${url ? `:${lineNumber + 1}` : ''}`;
+  const file = url.replace(/^file:\/\//, '');
+  const where = !url ? placeOf(url) : file.includes('node_modules/') ? file.slice(file.lastIndexOf('node_modules/') + 13) : url.startsWith('node:') ? url : path.relative(ROOT, file);
+  return `${functionName || '(anonymous)'} ${where}${url ? `:${lineNumber + 1}` : ''}`;
 }
 
 /** A function of the project's own (built) code; not a module's top level, which only runs at start. */

@@ -23,6 +23,9 @@ function scenarioRecord({ backend, entry, scenario, run, ceiling }) {
     ratio: ceiling.events_per_s > 0 ? Math.round((run.events_per_s / ceiling.events_per_s) * 100) / 100 : null,
     rss_mb: run.rss_mb,
     cpu_s: run.cpu_s,
+    cpu_ms_per_event: perEvent(run),
+    ceiling_cpu_s: ceiling.cpu_s,
+    ceiling_cpu_ms_per_event: perEvent(ceiling),
     accepted: run.accepted,
     refused: run.refused,
     lost: run.lost,
@@ -33,6 +36,11 @@ function scenarioRecord({ backend, entry, scenario, run, ceiling }) {
     ceiling_ramp: ceiling.ramp,
     peak_rss_is_lifetime: run.peak_rss_is_lifetime || undefined,
   };
+}
+
+/** CPU of all measured processes per accepted event (warmup, measured window and drain). */
+function perEvent({ cpu_s, accepted }) {
+  return accepted > 0 ? Math.round((sumOf(cpu_s) * 1000 * 100) / accepted) / 100 : null;
 }
 
 function loadOf({ scenario, ramp }) {
@@ -54,10 +62,16 @@ const COLUMNS = [
   ['ratio', (r) => r.ratio],
   ['lost', (r) => r.lost],
   ['dup', (r) => r.duplicates],
-  ['peak RSS MB', (r) => maxOf(r.rss_mb)],
-  ['CPU s', (r) => sumOf(r.cpu_s)],
+  ['peak RSS MB', (r) => maxOf(servicesOnly(r.rss_mb))],
+  ['CPU ms/ev', (r) => r.cpu_ms_per_event],
+  ['ceiling CPU ms/ev', (r) => r.ceiling_cpu_ms_per_event],
   ['bench ELU', (r) => r.load_generator.elu],
 ];
+
+/** The product's processes: Kafka, when the bench started it, is measured but is not one. */
+function servicesOnly(byProcess = {}) {
+  return Object.fromEntries(Object.entries(byProcess).filter(([name]) => name !== 'kafka'));
+}
 
 function maxOf(byService = {}) {
   const [name, value] = Object.entries(byService).sort((a, b) => b[1] - a[1])[0] ?? [];

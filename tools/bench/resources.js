@@ -60,4 +60,4 @@ class ResourceMeter {
   }
 }
 
-module.exports = { ResourceMeter, cpuSeconds, peakRssMb };
+module.exports = { ResourceMeter };

@@ -52,10 +52,15 @@ function scenariosFor(backend, entry, { smoke, rate, concurrency }) {
   return list.map((s) => ({ ...s, body: PAYLOADS[s.payload]() }));
 }
 
+/** Not measured: traffic through a freshly started backend until JITs, pools and consumer groups settle. */
+function warmupScenario() {
+  return { name: 'warmup', mode: 'closed', concurrency: 8, payload: '1 row', body: PAYLOADS['1 row']() };
+}
+
 /** Scenarios of the same load shape push the same ceiling: it is measured once. */
 function loadShape(scenario) {
   if (scenario.mode === 'open') return `open ${scenario.rate}/s ${scenario.payload}`;
   return `${scenario.mode} x${scenario.concurrency ?? ''} ${scenario.payload}`;
 }
 
-module.exports = { SEED_BODY, PAYLOADS, scenariosFor, loadShape };
+module.exports = { scenariosFor, warmupScenario, loadShape };

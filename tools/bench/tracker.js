@@ -8,7 +8,6 @@ class Tracker {
     this.events = new Map();
     this.refused = 0;
     this.duplicates = 0;
-    this.strays = 0;
     this.waiters = new Map();
     this.pendingCount = 0;
     this.drained = undefined;
@@ -29,13 +28,10 @@ class Tracker {
     this.refused++;
   }
 
-  /** A response reached the sink. Ids this scenario never sent are counted as strays. */
+  /** A response reached the sink. Ids this scenario never sent (a late one of another) are ignored. */
   arrived(id, at = performance.now()) {
     const event = this.events.get(id);
-    if (!event) {
-      this.strays++;
-      return;
-    }
+    if (!event) return;
     if (event.arrivedAt !== undefined) {
       this.duplicates++;
       return;
