@@ -13,7 +13,7 @@ const { REQUEST_TYPE, RESPONSE_TYPE, httpSender, kafkaSender } = require('./load
 const BROKER_TOPIC = 'knative-broker-default-default';
 const CEILING_TOPIC = 'knative-broker-bench-ceiling';
 
-/** Ports, as offsets from the bench's port base. */
+/** The services' ports, as offsets from the bench's port base (the bench's own pick free ports). */
 const PORTS = {
   BROKER_PORT: 80,
   INGRESS_ADAPTER_PORT: 81,
@@ -21,9 +21,6 @@ const PORTS = {
   RESPONSE_PUBLISHER_PORT: 83,
   EVENT_DISPLAY_PORT: 84,
   MODEL_SERVER_PORT: 90,
-  sink: 95,
-  httpCeiling: 100,
-  kafkaCeiling: 110,
 };
 
 /** What the backend's flow needs: no event-display (see manifests.js), no unused front door. */
@@ -46,7 +43,7 @@ async function startProduct({ backend, env, profile, profileDir, output, cleanup
 
 function baseEnv(options, manifestsDir) {
   const env = { ...process.env, EVENTING_MANIFESTS: manifestsDir, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
-  for (const [name, offset] of Object.entries(PORTS)) if (/_PORT$/.test(name)) env[name] = String(options.portBase + offset);
+  for (const [name, offset] of Object.entries(PORTS)) env[name] = String(options.portBase + offset);
   return env;
 }
 
@@ -68,12 +65,12 @@ function sinkHolder() {
 
 async function knative(options, cleanup) {
   const sink = sinkHolder();
-  const httpSink = await startHttpSink({ port: options.portBase + PORTS.sink, type: RESPONSE_TYPE, onArrival: sink.onArrival });
+  const httpSink = await startHttpSink({ type: RESPONSE_TYPE, onArrival: sink.onArrival });
   cleanup.push(httpSink.stop);
   const manifests = benchManifests({ sinkUrl: httpSink.url, responseType: RESPONSE_TYPE, triggers: 1 });
   cleanup.push(async () => manifests.remove());
   const services = await startProduct({ ...options, backend: 'knative', env: baseEnv(options, manifests.dir), cleanup });
-  const ceiling = await startHttpCeiling({ basePort: options.portBase + PORTS.httpCeiling, sinkUrl: httpSink.url, responseType: RESPONSE_TYPE });
+  const ceiling = await startHttpCeiling({ sinkUrl: httpSink.url, responseType: RESPONSE_TYPE });
   cleanup.push(ceiling.stop);
   const entries = { http: { send: httpSender(`${services.broker.url}/`), ceiling: httpSender(ceiling.url) } };
   cleanup.push(async () => closeSenders(entries));
@@ -110,7 +107,7 @@ async function kafka(options, cleanup) {
   await producer.connect();
   cleanup.push(() => producer.disconnect());
   const produce = batchingProducer(producer);
-  const ceiling = await startKafkaCeiling({ brokers, topic: CEILING_TOPIC, requestType: REQUEST_TYPE, responseType: RESPONSE_TYPE, basePort: options.portBase + PORTS.kafkaCeiling });
+  const ceiling = await startKafkaCeiling({ brokers, topic: CEILING_TOPIC, requestType: REQUEST_TYPE, responseType: RESPONSE_TYPE });
   cleanup.push(ceiling.stop);
   const sink = sinkHolder();
   for (const topic of [BROKER_TOPIC, CEILING_TOPIC]) {

@@ -23,7 +23,7 @@ const USAGE = `usage: npm run bench -- [options]
   --scenarios <a,b>             only these scenarios (names as printed)
   --out <dir>                   where latest.json and latest.svg go (default bench-results; BENCH_OUT)
   --profile <service>           run that service under the CPU profiler; profiles go to <out>/profiles
-  --port-base <port>            services listen on port-base + 80..120 (default 38000; BENCH_PORT_BASE)
+  --port-base <port>            services listen on port-base + 80..90 (default 38000; BENCH_PORT_BASE)
 With the kafka backend, Kafka is started for the run unless KAFKA_BROKERS names one.`;
 
 function parseArgs(argv, env) {

@@ -77,16 +77,22 @@ function serve(role, options) {
       });
   });
   server.keepAliveTimeout = 60_000;
-  server.listen(options.port, '127.0.0.1', () => process.send('ready'));
+  server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
   process.on('disconnect', () => process.exit(0));
 }
 
-/** Starts one bare process with a role; resolves once it listens. */
+/**
+ * Starts one bare process with a role; resolves once it is ready, with `url` set when it serves
+ * HTTP (on a port the system picks: fixed ports would race Kafka's and the system's own).
+ */
 function startBare(file, role, options) {
   const child = fork(file, [role, JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.role = options.name ?? role;
-    child.once('message', () => resolve(child));
+    child.once('message', ({ port }) => {
+      if (port) child.url = `http://127.0.0.1:${port}/`;
+      resolve(child);
+    });
     child.once('exit', (code) => reject(new Error(`ceiling ${role} exited (${code}) before it was ready`)));
   });
 }
@@ -109,20 +115,24 @@ function pidsOf(children) {
   return Object.fromEntries(children.map((child) => [child.role, child.pid]));
 }
 
-/** The bare chain on ports basePort..basePort+3; events enter at `url`, responses go to sinkUrl. */
-async function startHttpCeiling({ basePort, sinkUrl, responseType }) {
-  const at = (offset) => `http://127.0.0.1:${basePort + offset}/`;
+/** The bare chain; events enter at `url`, responses go to sinkUrl. */
+async function startHttpCeiling({ sinkUrl, responseType }) {
   const children = [];
+  const start = async (role, options) => {
+    const child = await startBare(__filename, role, options);
+    children.push(child);
+    return child.url;
+  };
   try {
-    children.push(await startBare(__filename, 'model', { port: basePort + 2 }));
-    children.push(await startBare(__filename, 'router', { port: basePort + 1, model: at(2) }));
-    children.push(await startBare(__filename, 'publisher', { port: basePort + 3, responseType }));
-    children.push(await startBare(__filename, 'broker', { port: basePort, router: at(1), publisher: at(3), sink: sinkUrl }));
+    const model = await start('model', {});
+    const router = await start('router', { model });
+    const publisher = await start('publisher', { responseType });
+    const url = await start('broker', { router, publisher, sink: sinkUrl });
+    return { url, pids: pidsOf(children), stop: () => stopBare(children) };
   } catch (err) {
     await stopBare(children);
     throw err;
   }
-  return { url: at(0), pids: pidsOf(children), stop: () => stopBare(children) };
 }
 
 if (require.main === module) serve(process.argv[2], JSON.parse(process.argv[3]));

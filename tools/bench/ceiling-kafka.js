@@ -41,7 +41,7 @@ async function relay({ brokers, topic, from, to, model, name }) {
 }
 
 /** HTTP in, produce, 202 once Kafka acknowledged: the ingress adapter without the validation. */
-async function ingress({ brokers, topic, port }) {
+async function ingress({ brokers, topic }) {
   const producer = producerOf(kafkaClient(brokers, 'bench-ceiling-ingress'));
   await producer.connect();
   const produce = batchingProducer(producer);
@@ -57,14 +57,14 @@ async function ingress({ brokers, topic, port }) {
     }
   });
   server.keepAliveTimeout = 60_000;
-  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: server.address().port };
 }
 
 const ROLES = { relay, ingress };
 
 async function serve(role, options) {
-  await ROLES[role](options);
-  process.send('ready');
+  process.send((await ROLES[role](options)) ?? {});
   process.on('disconnect', () => process.exit(0));
 }
 
@@ -73,20 +73,24 @@ async function serve(role, options) {
  * records of `requestType` to the topic, or over HTTP at `url`; responses come back on the topic
  * as records of `responseType`.
  */
-async function startKafkaCeiling({ brokers, topic, requestType, responseType, basePort }) {
+async function startKafkaCeiling({ brokers, topic, requestType, responseType }) {
   await ensureTopic(kafkaClient(brokers, 'bench-ceiling-admin'), topic);
-  const model = `http://127.0.0.1:${basePort + 2}/`;
   const children = [];
+  const start = async (file, role, options) => {
+    const child = await startBare(file, role, options);
+    children.push(child);
+    return child.url;
+  };
   try {
-    children.push(await startBare(path.join(__dirname, 'ceiling-http.js'), 'model', { port: basePort + 2 }));
-    children.push(await startBare(__filename, 'relay', { brokers, topic, from: requestType, to: OUTCOME_TYPE, model, name: 'router' }));
-    children.push(await startBare(__filename, 'relay', { brokers, topic, from: OUTCOME_TYPE, to: responseType, name: 'publisher' }));
-    children.push(await startBare(__filename, 'ingress', { brokers, topic, port: basePort }));
+    const model = await start(path.join(__dirname, 'ceiling-http.js'), 'model', {});
+    await start(__filename, 'relay', { brokers, topic, from: requestType, to: OUTCOME_TYPE, model, name: 'router' });
+    await start(__filename, 'relay', { brokers, topic, from: OUTCOME_TYPE, to: responseType, name: 'publisher' });
+    const url = await start(__filename, 'ingress', { brokers, topic });
+    return { url, topic, pids: pidsOf(children), stop: () => stopBare(children) };
   } catch (err) {
     await stopBare(children);
     throw err;
   }
-  return { url: `http://127.0.0.1:${basePort}/`, topic, pids: pidsOf(children), stop: () => stopBare(children) };
 }
 
 if (require.main === module) {

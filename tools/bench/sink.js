@@ -7,7 +7,7 @@ const { performance } = require('node:perf_hooks');
 const { consumeFromEnd, header } = require('./kafka-client');
 
 /** Answers every delivery 202 (no reply event); records responses of `type`, by ce-id. */
-function startHttpSink({ port, type, onArrival }) {
+function startHttpSink({ type, onArrival }) {
   const server = http.createServer((req, res) => {
     const at = performance.now();
     req.resume();
@@ -19,9 +19,9 @@ function startHttpSink({ port, type, onArrival }) {
   server.keepAliveTimeout = 60_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () =>
+    server.listen(0, '127.0.0.1', () =>
       resolve({
-        url: `http://127.0.0.1:${port}/`,
+        url: `http://127.0.0.1:${server.address().port}/`,
         stop: () =>
           new Promise((done) => {
             server.close(() => done());
