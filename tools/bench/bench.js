@@ -7,7 +7,7 @@ const { ROOT } = require('../run/services');
 const { startBackend } = require('./backends');
 const { measure, findKnee } = require('./measure');
 const { ResourceMeter } = require('./resources');
-const { scenariosFor, warmupScenario, loadShape } = require('./scenarios');
+const { scenariosFor, warmupScenario } = require('./scenarios');
 const { scenarioRecord, formatTable, writeResults } = require('./report');
 
 /** Senders of the scenarios that run at max's concurrency, when max did not run to find it. */
@@ -92,13 +92,13 @@ async function runOn({ send, sink, scenario, knees, opts, meter }) {
 async function warmUp(setup, opts) {
   for (const [entry, targets] of Object.entries(setup.entries)) {
     for (const [target, send] of Object.entries(targets)) {
-      const result = await measure({ send, sink: setup.sink, scenario: warmupScenario(), warmupMs: 0, durationMs: opts.smoke ? 1000 : 3000 });
+      const result = await measure({ send, sink: setup.sink, scenario: warmupScenario(), warmupMs: 0, durationMs: opts.smoke ? 1000 : 2000 });
       if (result.lost > 0) log(`bench: ${setup.backend} ${entry} ${target === 'send' ? 'product' : target}: warmup lost ${result.lost} of ${result.accepted} accepted events`);
     }
   }
 }
 
-/** Runs every scenario of one backend; the ceiling is measured once per load shape. */
+/** Runs every scenario of one backend, each followed by its ceiling: the same load on the bare chain. */
 async function runBackend(backend, opts, records) {
   // Services log at LOG_LEVEL (default warn), so what they print is worth seeing.
   const output = (name, line) => log(`${name} | ${line}`);
@@ -108,7 +108,6 @@ async function runBackend(backend, opts, records) {
   try {
     await warmUp(setup, opts);
     for (const [entry, { send, ceiling }] of Object.entries(setup.entries)) {
-      const ceilings = new Map();
       const knees = new Map();
       for (const scenario of scenariosFor(backend, entry, opts)) {
         if (opts.scenarios && !opts.scenarios.includes(scenario.name)) continue;
@@ -117,14 +116,10 @@ async function runBackend(backend, opts, records) {
           triggers = scenario.triggers;
         }
         const run = await runOn({ send, sink: setup.sink, scenario, knees, opts, meter: new ResourceMeter(setup.pids()) });
-        const shape = loadShape(scenario.concurrency === 'knee' ? { ...scenario, concurrency: knees.get(ceiling) } : scenario);
-        if (!ceilings.has(shape)) {
-          const meter = new ResourceMeter({ ...setup.ceilingPids, ...setup.extraPids });
-          const result = await runOn({ send: ceiling, sink: setup.sink, scenario, knees, opts, meter });
-          // Max's ceiling, ramped to its knee, is also the ceiling of the scenarios run at that knee.
-          ceilings.set(shape, result).set(loadShape(result.scenario), result);
-        }
-        const record = scenarioRecord({ backend, entry, scenario, run, ceiling: ceilings.get(shape) });
+        // Right after, whatever else the machine is doing then weighs on both alike.
+        const ceilingMeter = new ResourceMeter({ ...setup.ceilingPids, ...setup.extraPids });
+        const ceilingRun = await runOn({ send: ceiling, sink: setup.sink, scenario, knees, opts, meter: ceilingMeter });
+        const record = scenarioRecord({ backend, entry, scenario, run, ceiling: ceilingRun });
         records.push(record);
         log(`bench: ${backend} ${entry} ${scenario.name} (${record.load}): ${record.events_per_s} ev/s, p99 ${record.p99_ms} ms, ceiling ${record.ceiling_events_per_s} ev/s (${record.ceiling_load}), ratio ${record.ratio}, lost ${record.lost}, duplicates ${record.duplicates}`);
       }

@@ -57,10 +57,4 @@ function warmupScenario() {
   return { name: 'warmup', mode: 'closed', concurrency: 8, payload: '1 row', body: PAYLOADS['1 row']() };
 }
 
-/** Scenarios of the same load shape push the same ceiling: it is measured once. */
-function loadShape(scenario) {
-  if (scenario.mode === 'open') return `open ${scenario.rate}/s ${scenario.payload}`;
-  return `${scenario.mode} x${scenario.concurrency ?? ''} ${scenario.payload}`;
-}
-
-module.exports = { scenariosFor, warmupScenario, loadShape };
+module.exports = { scenariosFor, warmupScenario };
