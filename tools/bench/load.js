@@ -24,8 +24,9 @@ function seedHeaders(puid) {
 
 /** Sends over HTTP; resolves true on 202. `url` is the broker's or the ingress adapter's POST /. */
 function httpSender(url) {
-  // As many sockets as the largest closed loop has senders.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
+  // As many sockets as the largest closed loop has senders, all kept when idle: closing the ones
+  // past Node's default of 256 free sockets would reconnect at every burst.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 1024 });
   const target = new URL(url);
   const send = (puid, body) =>
     new Promise((resolve) => {
@@ -89,28 +90,40 @@ async function closedLoop({ send, tracker, body, concurrency, durationMs, respon
 }
 
 /**
- * Open loop: events at a fixed rate whatever the answers, so latency is measured without the
- * coordinated omission of a closed loop. Events due while `maxOutstanding` requests are still
- * unanswered are skipped (counted), so a stalled pipeline cannot make the generator pile up.
+ * Open loop: events fall due at a fixed rate whatever the answers, so latency is measured without
+ * the coordinated omission of a closed loop. They go out over at most `connections` requests at
+ * once, as from a client's connection pool (an unbounded number would turn any slowdown into a
+ * storm of new connections that overflows the server's accept queue); events due while
+ * `maxQueued` already wait are skipped and counted, so a stalled pipeline cannot pile them up.
  */
-async function openLoop({ send, tracker, body, rate, durationMs, maxOutstanding = 2_000 }) {
+async function openLoop({ send, tracker, body, rate, durationMs, connections = 64, maxQueued = 2_000 }) {
   const start = performance.now();
   let due = 0;
+  let queued = 0;
   let skipped = 0;
-  const inFlight = new Set();
+  let inFlight = 0;
+  let idle;
+  const pump = () => {
+    while (queued > 0 && inFlight < connections) {
+      queued--;
+      inFlight++;
+      sendOne(send, tracker, body).then(() => {
+        inFlight--;
+        pump();
+        if (inFlight === 0 && queued === 0 && idle) idle();
+      });
+    }
+  };
   while (performance.now() - start < durationMs) {
     const now = Math.floor(((performance.now() - start) * rate) / 1000);
     for (; due < now; due++) {
-      if (inFlight.size >= maxOutstanding) {
-        skipped++;
-        continue;
-      }
-      const p = sendOne(send, tracker, body).then(() => inFlight.delete(p));
-      inFlight.add(p);
+      if (queued >= maxQueued) skipped++;
+      else queued++;
     }
+    pump();
     await new Promise((r) => setTimeout(r, 1));
   }
-  await Promise.all(inFlight);
+  if (inFlight > 0 || queued > 0) await new Promise((resolve) => (idle = resolve));
   return { skipped };
 }
 
