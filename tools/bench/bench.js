@@ -56,7 +56,7 @@ function parseArgs(argv, env) {
   opts.backends = opts.backends === 'all' ? ['knative', 'kafka'] : opts.backends.split(',');
   if (!opts.backends.every((b) => ['knative', 'kafka'].includes(b))) throw new Error(`--backend must be knative, kafka or all`);
   opts.durationMs = 1000 * Number(opts.duration ?? (opts.smoke ? 2 : 4));
-  opts.warmupMs = opts.smoke ? 500 : 1000;
+  opts.warmupMs = 500;
   for (const [name, v] of Object.entries({ duration: opts.durationMs, rate: opts.rate, concurrency: opts.concurrency ?? 1, 'port-base': opts.portBase })) {
     if (!(v > 0)) throw new Error(`--${name} must be a positive number`);
   }
