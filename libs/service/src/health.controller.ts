@@ -3,6 +3,9 @@ import type { Response } from 'express';
 import { Readiness } from './readiness';
 import { ServiceInfo } from './service-info';
 
+/** Paths that stay open whatever else refuses requests (shutdown, authentication). */
+export const HEALTH_PATHS = ['/healthz', '/readyz'];
+
 @Controller()
 export class HealthController {
   constructor(

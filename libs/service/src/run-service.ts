@@ -6,6 +6,7 @@ import { CloudEventsServer, isDeliveryPath, KnativeHttpBus, type Bus, type Subsc
 import { envInt, envString } from './env';
 import { BUS } from './eventing.module';
 import { EVENTING_RUNTIME, type EventingRuntime } from './eventing-runtime';
+import { intakeGate } from './intake-gate';
 import { bodyParserErrors } from './json-errors';
 import { createLogger } from './logger';
 import { Readiness } from './readiness';
@@ -38,6 +39,7 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceOp
     bodyParser: false,
     logger: createLogger(options.name),
   });
+  app.use(intakeGate(app.get(Readiness)));
   app.useBodyParser('raw', { type: () => true, limit: envInt('MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES) });
   app.use(bodyParserErrors);
   app.set('x-powered-by', false);

@@ -13,18 +13,18 @@ export class IngressController {
   ) {}
 
   @All()
-  defaultBrokerIngress(@Req() req: Request, @Res() res: Response): void {
-    this.handle(this.defaultBroker, req, res);
+  defaultBrokerIngress(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.handle(this.defaultBroker, req, res);
   }
 
   @All(':namespace/:broker')
-  namedBrokerIngress(@Param('namespace') namespace: string, @Param('broker') name: string, @Req() req: Request, @Res() res: Response): void {
-    this.handle({ namespace, name }, req, res);
+  namedBrokerIngress(@Param('namespace') namespace: string, @Param('broker') name: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.handle({ namespace, name }, req, res);
   }
 
-  private handle(broker: BrokerRef, req: Request, res: Response): void {
+  private async handle(broker: BrokerRef, req: Request, res: Response): Promise<void> {
     if (answeredNonPost(req, res)) return;
-    const result = this.ingress.accept(broker, req.headers, bodyOf(req));
+    const result = await this.ingress.accept(broker, req.headers, bodyOf(req));
     if (result.error) res.status(result.status).json(errorBody(result.status, result.error));
     else res.status(result.status).end();
   }
