@@ -114,11 +114,14 @@ export class SegmentLog {
 
   private kick(): void {
     if (this.running) return;
-    this.running = this.run().finally(() => {
-      this.running = undefined;
-      // Work queued between the loop's last check and now would otherwise wait for the next call.
-      if (this.ops.length > 0) this.kick();
-    });
+    // Starting on the next turn of the event loop lets every append made in this one join the batch.
+    this.running = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.run())
+      .finally(() => {
+        this.running = undefined;
+        // Work queued between the loop's last check and now would otherwise wait for the next call.
+        if (this.ops.length > 0) this.kick();
+      });
   }
 
   private async run(): Promise<void> {
