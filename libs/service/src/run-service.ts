@@ -3,6 +3,7 @@ import { INestApplication, Logger, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CloudEventsServer, isDeliveryPath, KnativeHttpBus, type Bus, type Subscription } from '@seldon-eventing/transport';
+import { ingressAuthFromEnv, ingressAuthMiddleware } from './auth/ingress-auth';
 import { envInt, envString } from './env';
 import { BUS } from './eventing.module';
 import { EVENTING_RUNTIME, type EventingRuntime } from './eventing-runtime';
@@ -22,6 +23,11 @@ export interface ServiceOptions {
    * EventingModule.forRoot(); `@MessagePattern(<type pattern>)` handlers then receive the events.
    */
   subscribe?: (runtime: EventingRuntime) => Subscription[];
+  /**
+   * The service is an event ingress: when INGRESS_AUTH_TOKEN or INGRESS_JWT_* are set, every
+   * request but the health checks must carry a valid bearer token.
+   */
+  ingress?: boolean;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -40,6 +46,8 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceOp
     logger: createLogger(options.name),
   });
   app.use(intakeGate(app.get(Readiness)));
+  const auth = options.ingress ? ingressAuthFromEnv() : undefined;
+  if (auth) app.use(ingressAuthMiddleware(auth));
   app.useBodyParser('raw', { type: () => true, limit: envInt('MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES) });
   app.use(bodyParserErrors);
   app.set('x-powered-by', false);
