@@ -5,7 +5,7 @@ import { BrokerIngress } from './ingress/broker-ingress';
 import { IngressController } from './ingress/ingress.controller';
 import { EventLog } from './log/event-log';
 
-export const DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024;
+const DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024;
 
 /**
  * The embedded Knative-compatible broker. Settings: PREDICTOR_ROUTER_URL (where predictor
