@@ -47,6 +47,7 @@ export function createBusFromEnv(clientId: string, env: NodeJS.ProcessEnv = proc
       maxInFlight: intSetting(env, 'KAFKA_MAX_IN_FLIGHT', 64),
       fromBeginning: env.KAFKA_INITIAL_OFFSET === 'earliest',
       publishTimeoutMs: intSetting(env, 'PUBLISH_TIMEOUT_MS', 10_000),
+      sessionTimeoutMs: intSetting(env, 'KAFKA_SESSION_TIMEOUT_MS', 10_000),
     });
   }
   const sink = env.K_SINK ?? `http://127.0.0.1:${env.BROKER_PORT ?? 8080}/${defaultBroker.namespace}/${defaultBroker.name}`;

@@ -8,7 +8,10 @@ import { ConcurrencyLimit } from '../delivery/concurrency-limit';
 import { deliverWithRetries } from '../delivery/retry';
 import { TimeoutError, withTimeout } from '../delivery/timeout';
 import { DeliveryError } from '../errors';
+import { keepAlive } from './keep-alive';
 import { brokerTopic, deliveryOrder, triggerGroup, type DeliveryOrder } from './naming';
+
+const HEARTBEAT_INTERVAL_MS = 1_000;
 
 export interface TriggerConsumerOptions {
   /** Deliveries of an unordered Trigger in flight at once, across its partitions. */
@@ -16,6 +19,8 @@ export interface TriggerConsumerOptions {
   /** Partitions whose batches are worked on at once. */
   partitionsConcurrently: number;
   fromBeginning: boolean;
+  /** How long the group waits for a silent consumer (killed, stuck) before handing its partitions to others. */
+  sessionTimeoutMs: number;
   /** Commits a new group's starting offsets, so nothing produced after start() is skipped. */
   initializeGroup(groupId: string, topic: string, fromBeginning: boolean): Promise<void>;
   /** Produces an event to a broker's topic, or a dead letter to a topic; resolves on ack. */
@@ -30,7 +35,8 @@ export interface TriggerConsumerOptions {
  *
  * 1. Parse each record (an unparsable record is logged and skipped: it can never succeed).
  * 2. Filter; a non-matching event is simply acknowledged.
- * 3. Deliver with the Trigger's retry policy; a reply is produced to the broker topic.
+ * 3. Deliver with the Trigger's retry policy, heartbeating meanwhile so that long retries do not
+ *    cost the group membership; a reply is produced to the broker topic.
  * 4. After retries, dead-letter the event (HTTP sink or topic) with the knativeerror* extensions.
  * 5. Only then resolve the offset: at-least-once. Ordered Triggers take a partition's events one
  *    at a time; unordered ones up to maxInFlight at once across partitions.
@@ -65,9 +71,9 @@ export class TriggerConsumer {
       // Return fetches as soon as a record arrives; the wait only bounds idle polling.
       maxWaitTimeInMs: 50,
       minBytes: 1,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
-      rebalanceTimeout: 10_000,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+      rebalanceTimeout: options.sessionTimeoutMs,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5_000 },
     });
   }
@@ -100,7 +106,16 @@ export class TriggerConsumer {
     await this.consumer.disconnect();
   }
 
-  private async consumeBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async consumeBatch(payload: EachBatchPayload): Promise<void> {
+    const stopBeating = keepAlive(payload.heartbeat, HEARTBEAT_INTERVAL_MS);
+    try {
+      await this.deliverBatch(payload);
+    } finally {
+      stopBeating();
+    }
+  }
+
+  private async deliverBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const messages = batch.messages;
     if (this.order === 'ordered') {
       for (const message of messages) {
@@ -155,7 +170,9 @@ export class TriggerConsumer {
   }
 
   private async attempt(event: CloudEvent, attempt: number): Promise<AttemptOutcome> {
-    const destination = `trigger ${this.subscription.trigger.namespace}/${this.subscription.trigger.name}`;
+    // Dead letters name the Trigger's subscriber, as the Knative Kafka Broker's do.
+    const { subscriber, trigger } = this.subscription;
+    const destination = subscriber?.href ?? `trigger ${trigger.namespace}/${trigger.name}`;
     try {
       const reply = await withTimeout(this.handler(event, { trigger: this.subscription.trigger, attempt }), this.policy.timeoutMs, 'no outcome');
       return { ok: true, reply };
