@@ -1,0 +1,145 @@
+// Sets up one backend for the bench: the real services (as `npm start` runs them), the sink their
+// responses reach, the bare ceiling chain beside them, and the entries load is sent to.
+'use strict';
+const { startServices, servicesFor } = require('../run/services');
+const { startKafka } = require('../kafka/kafka');
+const { benchManifests } = require('./manifests');
+const { startHttpSink, startKafkaSink } = require('./sink');
+const { startHttpCeiling } = require('./ceiling-http');
+const { startKafkaCeiling } = require('./ceiling-kafka');
+const { kafkaClient, producerOf, batchingProducer } = require('./kafka-client');
+const { REQUEST_TYPE, RESPONSE_TYPE, httpSender, kafkaSender } = require('./load');
+
+const BROKER_TOPIC = 'knative-broker-default-default';
+const CEILING_TOPIC = 'knative-broker-bench-ceiling';
+
+/** The services' ports, as offsets from the bench's port base (the bench's own pick free ports). */
+const PORTS = {
+  BROKER_PORT: 80,
+  INGRESS_ADAPTER_PORT: 81,
+  PREDICTOR_ROUTER_PORT: 82,
+  RESPONSE_PUBLISHER_PORT: 83,
+  EVENT_DISPLAY_PORT: 84,
+  MODEL_SERVER_PORT: 90,
+};
+
+/** What the backend's flow needs: no event-display (see manifests.js), no unused front door. */
+function productServices(backend) {
+  const unused = backend === 'knative' ? ['event-display', 'ingress-adapter'] : ['event-display'];
+  return servicesFor(backend).filter((s) => !unused.includes(s.name));
+}
+
+/** Starts the services in order, each with its own env so that one may run under the profiler. */
+async function startProduct({ backend, env, profile, profileDir, output, cleanup }) {
+  const services = {};
+  for (const service of productServices(backend)) {
+    const own = service.name === profile ? { SERVICE_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {};
+    const started = await startServices({ env: { ...env, ...own }, backend, output, only: [service.name] });
+    Object.assign(services, started);
+    cleanup.push(() => started[service.name].stop());
+  }
+  return services;
+}
+
+function baseEnv(options, manifestsDir) {
+  const env = { ...process.env, EVENTING_MANIFESTS: manifestsDir, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  for (const [name, offset] of Object.entries(PORTS)) env[name] = String(options.portBase + offset);
+  return env;
+}
+
+/** Runs `steps` in reverse: everything started so far, stopped. */
+async function unwind(cleanup) {
+  for (const step of cleanup.reverse()) await step().catch((err) => console.error(`bench: cleanup: ${err.message}`));
+}
+
+function closeSenders(entries) {
+  for (const entry of Object.values(entries)) for (const send of Object.values(entry)) send.close();
+}
+
+/** Responses reach whichever tracker the running scenario set on `sink`. */
+function sinkHolder() {
+  const sink = { tracker: undefined };
+  sink.onArrival = (id, at) => sink.tracker?.arrived(id, at);
+  return sink;
+}
+
+async function knative(options, cleanup) {
+  const sink = sinkHolder();
+  const httpSink = await startHttpSink({ type: RESPONSE_TYPE, onArrival: sink.onArrival });
+  cleanup.push(httpSink.stop);
+  const manifests = benchManifests({ sinkUrl: httpSink.url, responseType: RESPONSE_TYPE, triggers: 1 });
+  cleanup.push(async () => manifests.remove());
+  const services = await startProduct({ ...options, backend: 'knative', env: baseEnv(options, manifests.dir), cleanup });
+  const ceiling = await startHttpCeiling({ sinkUrl: httpSink.url, responseType: RESPONSE_TYPE });
+  cleanup.push(ceiling.stop);
+  const entries = { http: { send: httpSender(`${services.broker.url}/`), ceiling: httpSender(ceiling.url) } };
+  cleanup.push(async () => closeSenders(entries));
+  return {
+    sink,
+    services,
+    ceilingPids: ceiling.pids,
+    entries,
+    /** Triggers are the broker's business alone on knative: only it restarts. */
+    async setTriggers(count) {
+      manifests.setTriggers(count);
+      await services.broker.stop();
+      await services.broker.start();
+    },
+  };
+}
+
+async function kafka(options, cleanup) {
+  let brokers = process.env.KAFKA_BROKERS;
+  const own = {};
+  if (!brokers) {
+    options.output('bench', 'starting Kafka');
+    const started = await startKafka({ port: 0 });
+    cleanup.push(() => started.stop());
+    brokers = started.brokers;
+    own.kafka = started.pid;
+  }
+  const manifests = benchManifests({ responseType: RESPONSE_TYPE, triggers: 0 });
+  cleanup.push(async () => manifests.remove());
+  const env = { ...baseEnv(options, manifests.dir), KAFKA_BROKERS: brokers };
+  const services = await startProduct({ ...options, backend: 'kafka', env, cleanup });
+  const client = kafkaClient(brokers, 'bench');
+  const producer = producerOf(client);
+  await producer.connect();
+  cleanup.push(() => producer.disconnect());
+  const produce = batchingProducer(producer);
+  const ceiling = await startKafkaCeiling({ brokers, topic: CEILING_TOPIC, requestType: REQUEST_TYPE, responseType: RESPONSE_TYPE });
+  cleanup.push(ceiling.stop);
+  const sink = sinkHolder();
+  for (const topic of [BROKER_TOPIC, CEILING_TOPIC]) {
+    const consumer = await startKafkaSink({ kafka: client, topic, type: RESPONSE_TYPE, onArrival: sink.onArrival });
+    cleanup.push(consumer.stop);
+  }
+  const entries = {
+    http: { send: httpSender(`${services['ingress-adapter'].url}/`), ceiling: httpSender(ceiling.url) },
+    kafka: { send: kafkaSender(produce, BROKER_TOPIC), ceiling: kafkaSender(produce, CEILING_TOPIC) },
+  };
+  cleanup.push(async () => closeSenders(entries));
+  return { sink, services, extraPids: own, ceilingPids: ceiling.pids, entries };
+}
+
+/**
+ * Starts a backend; `stop()` stops all it started. `pids()` names the processes to measure (the
+ * services, and Kafka when the bench started it).
+ */
+async function startBackend(backend, options) {
+  const cleanup = [];
+  try {
+    const setup = await (backend === 'knative' ? knative : kafka)(options, cleanup);
+    return {
+      ...setup,
+      backend,
+      pids: () => ({ ...Object.fromEntries(Object.entries(setup.services).map(([name, s]) => [name, s.pid])), ...setup.extraPids }),
+      stop: () => unwind(cleanup),
+    };
+  } catch (err) {
+    await unwind(cleanup);
+    throw err;
+  }
+}
+
+module.exports = { startBackend };

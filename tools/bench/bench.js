@@ -1,0 +1,150 @@
+#!/usr/bin/env node
+// `npm run bench`: the seed request through the real services, at a steady rate and at the highest
+// sustainable rate, against the machine's ceiling for the same path. See docs/performance.md.
+'use strict';
+const path = require('node:path');
+const { ROOT } = require('../run/services');
+const { startBackend } = require('./backends');
+const { measure, findKnee } = require('./measure');
+const { ResourceMeter } = require('./resources');
+const { scenariosFor, warmupScenario } = require('./scenarios');
+const { scenarioRecord, formatTable, writeResults } = require('./report');
+
+/** Senders of the scenarios that run at max's concurrency, when max did not run to find it. */
+const DEFAULT_CONCURRENCY = 64;
+
+const USAGE = `usage: npm run bench -- [options]
+  --backend knative|kafka|all   backends to run (default all; BENCH_BACKEND)
+  --smoke                       a few seconds per scenario, basic scenarios only (BENCH_SMOKE=1)
+  --duration <s>                measured seconds per scenario (default 4, smoke 2; BENCH_DURATION)
+  --rate <ev/s>                 the steady scenario's rate (default 500; BENCH_RATE)
+  --concurrency <n>             closed-loop senders of the max scenario (default: ramp to the knee;
+                                BENCH_CONCURRENCY)
+  --scenarios <a,b>             only these scenarios (names as printed)
+  --out <dir>                   where latest.json and latest.svg go (default bench-results; BENCH_OUT)
+  --profile <service>           run that service under the CPU profiler; profiles go to <out>/profiles
+  --port-base <port>            services listen on port-base + 80..90 (default 38000; BENCH_PORT_BASE)
+With the kafka backend, Kafka is started for the run unless KAFKA_BROKERS names one.`;
+
+function parseArgs(argv, env) {
+  const opts = {
+    backends: env.BENCH_BACKEND ?? 'all',
+    smoke: env.BENCH_SMOKE === '1',
+    duration: env.BENCH_DURATION,
+    rate: Number(env.BENCH_RATE ?? 500),
+    concurrency: env.BENCH_CONCURRENCY ? Number(env.BENCH_CONCURRENCY) : undefined,
+    scenarios: undefined,
+    out: env.BENCH_OUT ?? path.join(ROOT, 'bench-results'),
+    profile: undefined,
+    portBase: Number(env.BENCH_PORT_BASE ?? 38000),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s);
+    const value = () => inline ?? argv[++i];
+    if (flag === '--smoke') opts.smoke = true;
+    else if (flag === '--backend') opts.backends = value();
+    else if (flag === '--duration') opts.duration = value();
+    else if (flag === '--rate') opts.rate = Number(value());
+    else if (flag === '--concurrency') opts.concurrency = Number(value());
+    else if (flag === '--scenarios') opts.scenarios = value().split(',');
+    else if (flag === '--out') opts.out = path.resolve(value());
+    else if (flag === '--profile') opts.profile = value();
+    else if (flag === '--port-base') opts.portBase = Number(value());
+    else if (flag === '--help' || flag === '-h') opts.help = true;
+    else throw new Error(`unknown option '${argv[i]}'`);
+  }
+  opts.backends = opts.backends === 'all' ? ['knative', 'kafka'] : opts.backends.split(',');
+  if (!opts.backends.every((b) => ['knative', 'kafka'].includes(b))) throw new Error(`--backend must be knative, kafka or all`);
+  opts.durationMs = 1000 * Number(opts.duration ?? (opts.smoke ? 2 : 4));
+  opts.warmupMs = opts.smoke ? 500 : 1000;
+  for (const [name, v] of Object.entries({ duration: opts.durationMs, rate: opts.rate, concurrency: opts.concurrency ?? 1, 'port-base': opts.portBase })) {
+    if (!(v > 0)) throw new Error(`--${name} must be a positive number`);
+  }
+  return opts;
+}
+
+function log(line) {
+  process.stderr.write(`${line}\n`);
+}
+
+/**
+ * Runs one scenario on one target (the real services or the ceiling chain). The max scenario
+ * ramps to its knee first and leaves the concurrency it found in `knees`, for the scenarios that
+ * run at max's concurrency.
+ */
+async function runOn({ send, sink, scenario, knees, opts, meter }) {
+  let resolved = scenario;
+  let ramp;
+  if (scenario.mode === 'knee') {
+    ramp = await findKnee({ send, sink, scenario, stepMs: opts.smoke ? 500 : 750 });
+    knees.set(send, ramp.concurrency);
+    resolved = { ...scenario, mode: 'closed', concurrency: ramp.concurrency };
+  } else if (scenario.concurrency === 'knee') {
+    resolved = { ...scenario, concurrency: knees.get(send) ?? DEFAULT_CONCURRENCY };
+  }
+  const result = await measure({ send, sink, scenario: resolved, warmupMs: opts.warmupMs, durationMs: opts.durationMs, meter });
+  result.scenario = resolved;
+  if (ramp) Object.assign(result, { ramp: ramp.steps, lost: result.lost + ramp.lost, duplicates: result.duplicates + ramp.duplicates });
+  return result;
+}
+
+/** Sends unmeasured traffic down every path first, so that no scenario pays for a cold start. */
+async function warmUp(setup, opts) {
+  for (const [entry, targets] of Object.entries(setup.entries)) {
+    for (const [target, send] of Object.entries(targets)) {
+      const result = await measure({ send, sink: setup.sink, scenario: warmupScenario(), warmupMs: 0, durationMs: opts.smoke ? 1000 : 2000 });
+      if (result.lost > 0) log(`bench: ${setup.backend} ${entry} ${target === 'send' ? 'product' : target}: warmup lost ${result.lost} of ${result.accepted} accepted events`);
+    }
+  }
+}
+
+/** Runs every scenario of one backend, each followed by its ceiling: the same load on the bare chain. */
+async function runBackend(backend, opts, records) {
+  // Services log at LOG_LEVEL (default warn), so what they print is worth seeing.
+  const output = (name, line) => log(`${name} | ${line}`);
+  log(`bench: starting the ${backend} backend`);
+  const setup = await startBackend(backend, { portBase: opts.portBase, profile: opts.profile, profileDir: path.join(opts.out, 'profiles'), output });
+  let triggers = 1;
+  try {
+    await warmUp(setup, opts);
+    for (const [entry, { send, ceiling }] of Object.entries(setup.entries)) {
+      const knees = new Map();
+      for (const scenario of scenariosFor(backend, entry, opts)) {
+        if (opts.scenarios && !opts.scenarios.includes(scenario.name)) continue;
+        if (scenario.triggers !== triggers) {
+          await setup.setTriggers(scenario.triggers);
+          triggers = scenario.triggers;
+        }
+        const run = await runOn({ send, sink: setup.sink, scenario, knees, opts, meter: new ResourceMeter(setup.pids()) });
+        // Right after, whatever else the machine is doing then weighs on both alike.
+        const ceilingMeter = new ResourceMeter({ ...setup.ceilingPids, ...setup.extraPids });
+        const ceilingRun = await runOn({ send: ceiling, sink: setup.sink, scenario, knees, opts, meter: ceilingMeter });
+        const record = scenarioRecord({ backend, entry, scenario, run, ceiling: ceilingRun });
+        records.push(record);
+        log(`bench: ${backend} ${entry} ${scenario.name} (${record.load}): ${record.events_per_s} ev/s, p99 ${record.p99_ms} ms, ceiling ${record.ceiling_events_per_s} ev/s (${record.ceiling_load}), ratio ${record.ratio}, lost ${record.lost}, duplicates ${record.duplicates}`);
+      }
+    }
+  } finally {
+    await setup.stop();
+  }
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2), process.env);
+  if (opts.help) return console.log(USAGE);
+  const records = [];
+  for (const backend of opts.backends) await runBackend(backend, opts, records);
+  console.log(formatTable(records));
+  writeResults(opts.out, records);
+  log(`bench: wrote ${path.relative(process.cwd(), path.join(opts.out, 'latest.json'))} and latest.svg`);
+  const lost = records.reduce((n, r) => n + r.lost, 0);
+  if (lost > 0) log(`bench: ${lost} accepted event(s) never produced a response`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    log(`bench: ${err.message}`);
+    process.exit(1);
+  },
+);

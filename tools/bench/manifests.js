@@ -1,0 +1,47 @@
+// The configuration the bench runs with, in a temp folder: the seed and the product's wiring as
+// shipped, minus event-display's Trigger (event-display is left out of the run: it prints and
+// keeps every event, which is not the product's cost), plus the bench's own Triggers.
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const YAML = require('yaml');
+const { ROOT } = require('../run/services');
+
+const SHIPPED = path.join(ROOT, 'config', 'manifests');
+
+/**
+ * `count` Triggers to the bench sink: the first matches the response events, the others match
+ * types nobody sends, as the unrelated Triggers of a busy broker do.
+ */
+function benchTriggers(count, { sinkUrl, responseType }) {
+  return Array.from({ length: count }, (_, i) => ({
+    apiVersion: 'eventing.knative.dev/v1',
+    kind: 'Trigger',
+    metadata: { name: i === 0 ? 'bench-sink' : `bench-unmatched-${i}`, namespace: 'default' },
+    spec: { broker: 'default', filter: { attributes: { type: i === 0 ? responseType : `bench.unmatched.${i}` } }, subscriber: { uri: sinkUrl } },
+  }));
+}
+
+function shippedWithoutDisplay() {
+  const docs = [];
+  for (const file of fs.readdirSync(SHIPPED).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+    for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(SHIPPED, file), 'utf8'))) {
+      const manifest = doc.toJS();
+      if (manifest && !(manifest.kind === 'Trigger' && manifest.spec?.subscriber?.ref?.name === 'event-display')) docs.push(manifest);
+    }
+  }
+  return docs;
+}
+
+/** A manifests folder for EVENTING_MANIFESTS; setTriggers(n) rewrites the bench's Triggers. */
+function benchManifests({ sinkUrl, responseType, triggers }) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-manifests-'));
+  const write = (file, docs) => fs.writeFileSync(path.join(dir, file), docs.map((d) => YAML.stringify(d)).join('---\n'));
+  write('shipped.yaml', shippedWithoutDisplay());
+  const setTriggers = (count) => write('bench-triggers.yaml', benchTriggers(count, { sinkUrl, responseType }));
+  setTriggers(triggers);
+  return { dir, setTriggers, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+module.exports = { benchManifests };
