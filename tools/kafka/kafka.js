@@ -5,11 +5,13 @@
 // place this project can fetch Kafka from. See README.md next to this file.
 //
 //   node tools/kafka/kafka.js fetch
-//   node tools/kafka/kafka.js start [--port 9092] [--verbose]
+//   node tools/kafka/kafka.js start [--port 9092] [--data-dir DIR] [--verbose]
 //
 //   const { startKafka, fetchKafka } = require('./tools/kafka/kafka.js');
 //   const kafka = await startKafka({ port: 0 }); // kafka.brokers, kafka.logFile
 //   await kafka.stop();
+//   // The same broker again, topics and offsets intact:
+//   await startKafka({ port: kafka.port, controllerPort: kafka.controllerPort, dataDir: kafka.dataDir });
 
 const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -221,19 +223,24 @@ logger.request.level = WARN
 
 /**
  * Starts a broker and resolves once it answers metadata requests.
- * @param {{ port?: number, verbose?: boolean, timeoutMs?: number }} [options]
- *   port 0 or omitted picks a free port; verbose copies the broker log to stderr.
- * @returns {Promise<{ brokers: string, port: number, pid: number, logFile: string, stop: () => Promise<void>,
- *   exited: Promise<{ code?: number, signal?: string, error?: Error }> }>}
+ * @param {{ port?: number, controllerPort?: number, dataDir?: string, verbose?: boolean, timeoutMs?: number }} [options]
+ *   port (and controllerPort) 0 or omitted picks a free port; verbose copies the broker log to stderr.
+ *   dataDir keeps the log there instead of in the temp dir: it survives stop(), and a broker started
+ *   again on it (same ports) has the same cluster, topics and committed offsets.
+ * @returns {Promise<{ brokers: string, port: number, controllerPort: number, dataDir: string, pid: number,
+ *   logFile: string, stop: () => Promise<void>, exited: Promise<{ code?: number, signal?: string, error?: Error }> }>}
  */
-async function startKafka({ port = 0, verbose = false, timeoutMs = START_TIMEOUT_MS } = {}) {
+async function startKafka({ port = 0, controllerPort = 0, dataDir, verbose = false, timeoutMs = START_TIMEOUT_MS } = {}) {
   const lib = await fetchKafka();
   if (port) await assertPortFree(port);
   else port = await freePort();
-  const controllerPort = await freePort();
+  if (controllerPort) await assertPortFree(controllerPort);
+  else controllerPort = await freePort();
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-'));
-  const dataDir = path.join(tmp, 'data');
+  dataDir = dataDir ? path.resolve(dataDir) : path.join(tmp, 'data');
+  // meta.properties is what `format` writes: its presence means the directory already holds a cluster.
+  const formatted = fs.existsSync(path.join(dataDir, 'meta.properties'));
   const config = path.join(tmp, 'server.properties');
   const log4j = path.join(tmp, 'log4j2.properties');
   const logFile = path.join(tmp, 'broker.log');
@@ -254,16 +261,20 @@ async function startKafka({ port = 0, verbose = false, timeoutMs = START_TIMEOUT
   // The JVMs are killed by track()'s exit hook; this removes what they leave behind.
   process.on('exit', cleanupTmp);
 
-  // Cluster ids are 16 random bytes in URL-safe base64, as `kafka-storage random-uuid` prints.
-  const clusterId = crypto.randomBytes(16).toString('base64url');
-  const format = await run(javaBin(), [
-    ...jvmArgs, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config,
-  ]);
-  fs.writeFileSync(logFile, format.output);
-  if (format.code !== 0) {
-    process.removeListener('exit', cleanupTmp);
-    cleanupTmp();
-    throw new Error(`kafka-storage format failed (exit ${format.code}):\n${tail(format.output)}`);
+  if (formatted) {
+    fs.writeFileSync(logFile, `kafka: reusing the cluster in ${dataDir}\n`);
+  } else {
+    // Cluster ids are 16 random bytes in URL-safe base64, as `kafka-storage random-uuid` prints.
+    const clusterId = crypto.randomBytes(16).toString('base64url');
+    const format = await run(javaBin(), [
+      ...jvmArgs, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config,
+    ]);
+    fs.writeFileSync(logFile, format.output);
+    if (format.code !== 0) {
+      process.removeListener('exit', cleanupTmp);
+      cleanupTmp();
+      throw new Error(`kafka-storage format failed (exit ${format.code}):\n${tail(format.output)}`);
+    }
   }
 
   // Java writes straight into the log file, so the log survives even if this
@@ -335,15 +346,18 @@ async function startKafka({ port = 0, verbose = false, timeoutMs = START_TIMEOUT
     await new Promise((r) => setTimeout(r, 250));
   }
 
-  return { brokers: `${HOST}:${port}`, port, pid: java.pid, logFile, stop, exited: exitPromise };
+  return { brokers: `${HOST}:${port}`, port, controllerPort, dataDir, pid: java.pid, logFile, stop, exited: exitPromise };
 }
 
 function parseArgs(argv) {
-  const opts = { cmd: argv[0], port: 9092, verbose: false };
+  const opts = { cmd: argv[0], port: 9092, dataDir: undefined, verbose: false };
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--verbose' || a === '-v') opts.verbose = true;
-    else if (a === '--port' || a.startsWith('--port=')) {
+    else if (a === '--data-dir' || a.startsWith('--data-dir=')) {
+      opts.dataDir = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (!opts.dataDir) throw new Error('--data-dir needs a directory');
+    } else if (a === '--port' || a.startsWith('--port=')) {
       const v = a.includes('=') ? a.split('=')[1] : argv[++i];
       opts.port = Number(v);
       if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65534) {
@@ -355,7 +369,7 @@ function parseArgs(argv) {
 }
 
 const USAGE = `usage: node tools/kafka/kafka.js fetch
-       node tools/kafka/kafka.js start [--port 9092] [--verbose]`;
+       node tools/kafka/kafka.js start [--port 9092] [--data-dir DIR] [--verbose]`;
 
 async function main(argv) {
   const opts = parseArgs(argv);
@@ -384,7 +398,7 @@ async function main(argv) {
   process.on('SIGTERM', onSignal);
 
   const t0 = Date.now();
-  kafka = await startKafka({ port: opts.port, verbose: opts.verbose });
+  kafka = await startKafka({ port: opts.port, dataDir: opts.dataDir, verbose: opts.verbose });
   process.stderr.write(`kafka: broker log: ${kafka.logFile}\n`);
   process.stderr.write(`kafka: ready in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
   process.stdout.write(`KAFKA_BROKERS=${kafka.brokers}\n`);

@@ -13,6 +13,7 @@ const SERVICES = [
   { name: 'predictor-router', portEnv: 'PREDICTOR_ROUTER_PORT', port: 8082 },
   { name: 'response-publisher', portEnv: 'RESPONSE_PUBLISHER_PORT', port: 8083 },
   { name: 'event-display', portEnv: 'EVENT_DISPLAY_PORT', port: 8084 },
+  { name: 'kafka-dispatcher', portEnv: 'KAFKA_DISPATCHER_PORT', port: 8085, backends: ['kafka'] },
   { name: 'ingress-adapter', portEnv: 'INGRESS_ADAPTER_PORT', port: 8081 },
 ];
 

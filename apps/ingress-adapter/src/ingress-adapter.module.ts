@@ -13,5 +13,6 @@ export const ingressAdapterService: ServiceOptions = {
   name: 'ingress-adapter',
   defaultPort: 8081,
   portEnv: 'INGRESS_ADAPTER_PORT',
+  ingress: true,
   rawRoutes: (app: INestApplicationContext) => [ingressRoute(app.get(FrontDoor), app.get(DEFAULT_BROKER))],
 };

@@ -16,7 +16,8 @@ import { PredictorTargets } from './predictor-targets';
  * 3. An answer retrying cannot change (2xx, or a 4xx such as a bad payload) is the outcome,
  *    replied as an event for the response-publisher.
  * 4. A predictor that is down or failing fails the delivery (502, or its retryable 4xx) so the
- *    bus retries it and finally dead-letters it.
+ *    bus retries it and finally dead-letters it; the predictor's answer goes with the failure, to
+ *    be the dead letter's knativeerrordata.
  */
 @Controller()
 export class PredictionHandler {
@@ -43,7 +44,12 @@ export class PredictionHandler {
     }
     if (isRetryable(response.status)) {
       this.log.warn(`predictor ${target.url.href} answered ${response.status} for event ${event.id}`);
-      throw new DeliveryError(response.status >= 500 ? 502 : response.status, `predictor ${target.url.href} answered ${response.status}`, response.body);
+      throw new DeliveryError(
+        response.status >= 500 ? 502 : response.status,
+        `predictor ${target.url.href} answered ${response.status}`,
+        response.body,
+        header(response.headers['content-type']),
+      );
     }
     return outcomeEvent({
       ...target.name,

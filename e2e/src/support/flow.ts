@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { FLOW_MANIFESTS } from './manifests';
 const { startServices, stopServices } = require('../../../tools/run/services.js');
 
 export type Backend = 'knative' | 'kafka';
@@ -46,7 +47,7 @@ export async function startFlow(backend: Backend, extraEnv: NodeJS.ProcessEnv = 
     RESPONSE_PUBLISHER_PORT: String(base + 83),
     EVENT_DISPLAY_PORT: String(base + 84),
     MODEL_SERVER_PORT: String(base + 90),
-    EVENTING_MANIFESTS: 'config/manifests,e2e/config',
+    EVENTING_MANIFESTS: FLOW_MANIFESTS,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ...extraEnv,
   };
@@ -123,6 +124,23 @@ export async function waitForDisplayed(
 export async function waitForResponse(flow: Flow, puid: string, timeoutMs = 20_000): Promise<DisplayedEvent> {
   const [event] = await waitForDisplayed(flow, (events) => events.length > 0, timeoutMs, `?id=${encodeURIComponent(puid)}`);
   return event;
+}
+
+/**
+ * The ids of the events of `type` that event-display has printed, repeats included, across all
+ * its runs: unlike GET /events, its output survives a restart of the process.
+ */
+export function printedIds(flow: Flow, type: string): string[] {
+  const ids: string[] = [];
+  let current: string | undefined;
+  for (const line of flow.logs) {
+    if (!line.startsWith('event-display | ')) continue;
+    const text = line.slice('event-display | '.length);
+    if (text === '☁️  cloudevents.Event') current = undefined;
+    else if (text.startsWith('  type: ')) current = text.slice('  type: '.length);
+    else if (text.startsWith('  id: ') && current === type) ids.push(text.slice('  id: '.length));
+  }
+  return ids;
 }
 
 export async function clearDisplay(flow: Flow): Promise<void> {

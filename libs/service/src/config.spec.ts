@@ -1,6 +1,9 @@
+import { join } from 'node:path';
 import { envInt, envList } from './env';
+import { loadEventingRuntime } from './eventing-runtime';
 import { expandEnv } from './expand-env';
-import { servedByService } from './subscriptions';
+import { predictorTriggers } from './predictor-triggers';
+import { planSubscriptions, servedByService } from './subscriptions';
 
 describe('service configuration', () => {
   it('expands ${VAR} and ${VAR:-default} like a shell, and names a missing variable', () => {
@@ -21,5 +24,13 @@ describe('service configuration', () => {
     const trigger = {} as never;
     expect(select(trigger, new URL('http://event-display.default.svc.cluster.local/'))).toBe(true);
     expect(select(trigger, new URL('http://event-display.other.svc.cluster.local/'))).toBe(false);
+  });
+
+  it('gives each subscription its resolved subscriber, which kafka dead letters name as knativeerrordest', () => {
+    const runtime = loadEventingRuntime({ EVENTING_MANIFESTS: join(__dirname, '../../../config/manifests'), LOCAL_ADDRESSES: '' });
+    const [subscription, ...others] = planSubscriptions(runtime, predictorTriggers);
+    expect(others).toEqual([]);
+    expect(subscription.trigger.name).toBe('seldon-eventing-sklearn-trigger');
+    expect(subscription.subscriber?.href).toBe('http://iris-deployment-default.default.svc.cluster.local:8000/api/v1.0/predictions');
   });
 });

@@ -1,3 +1,4 @@
+export * from './auth/ingress-auth';
 export * from './default-broker';
 export * from './env';
 export * from './eventing-runtime';

@@ -12,6 +12,10 @@ export class Readiness {
     this.stopping = true;
   }
 
+  get isStopping(): boolean {
+    return this.stopping;
+  }
+
   status(): { ready: boolean; waitingFor: string[] } {
     const waitingFor = this.stopping ? ['shutdown in progress'] : [];
     return { ready: waitingFor.length === 0, waitingFor };

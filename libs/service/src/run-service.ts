@@ -3,10 +3,12 @@ import { INestApplication, INestApplicationContext, Logger, Module, Type } from 
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CloudEventsServer, isDeliveryPath, KnativeHttpBus, type Bus, type Subscription } from '@seldon-eventing/transport';
+import { ingressAuthFromEnv, ingressAuthGate } from './auth/ingress-auth';
 import { envInt, envString } from './env';
-import { installRawRoutes, type RawRoute } from './http';
+import { installFrontListener, type RawRoute } from './http';
 import { BUS } from './eventing.module';
 import { EVENTING_RUNTIME, type EventingRuntime } from './eventing-runtime';
+import { intakeGate } from './intake-gate';
 import { bodyParserErrors } from './json-errors';
 import { createLogger } from './logger';
 import { Readiness } from './readiness';
@@ -24,6 +26,11 @@ export interface ServiceOptions {
   subscribe?: (runtime: EventingRuntime) => Subscription[];
   /** The service's per-event hot paths, served ahead of Nest (see RawRoute). */
   rawRoutes?: (app: INestApplicationContext) => RawRoute[];
+  /**
+   * The service is an event ingress: when INGRESS_AUTH_TOKEN or INGRESS_JWT_* are set, every
+   * request but the health checks must carry a valid bearer token.
+   */
+  ingress?: boolean;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -48,7 +55,9 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceOp
   app.set('etag', false);
   const routes = options.rawRoutes?.(app) ?? [];
   if (options.subscribe) routes.push(...connectSubscriptions(app, options.subscribe));
-  installRawRoutes(app.getHttpServer(), routes, maxBodyBytes);
+  const auth = options.ingress ? ingressAuthFromEnv() : undefined;
+  const gates = [intakeGate(app.get(Readiness)), ...(auth ? [ingressAuthGate(auth)] : [])];
+  installFrontListener(app.getHttpServer(), gates, routes, maxBodyBytes);
   return app;
 }
 

@@ -28,6 +28,7 @@ export function planSubscriptions(runtime: EventingRuntime, select: TriggerSelec
     const delivery = runtime.config.deliveryOf(trigger);
     subscriptions.push({
       trigger,
+      subscriber,
       filter: compileFilter(trigger),
       delivery,
       deadLetter: delivery?.deadLetterSink && deadLetterTarget(runtime, delivery.deadLetterSink, trigger.namespace),

@@ -3,6 +3,7 @@ import { parseBrokerRef } from './bus';
 import { KafkaBus } from './kafka/kafka-bus';
 import { kafkaConfigFromEnv } from './kafka/kafka-settings';
 import { KnativeHttpBus } from './knative-http/knative-http-bus';
+import { sinkTokenFromEnv } from './knative-http/sink-token';
 import { ceOverrides } from './overrides';
 
 export type Backend = 'knative' | 'kafka';
@@ -30,7 +31,8 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): num
 
 /**
  * The one place the backend is chosen: EVENTING_TRANSPORT=knative (default) publishes to K_SINK
- * (default: the embedded broker's default broker); EVENTING_TRANSPORT=kafka uses KAFKA_BROKERS.
+ * (default: the embedded broker's default broker) with the token of K_SINK_TOKEN(_FILE), if any;
+ * EVENTING_TRANSPORT=kafka uses KAFKA_BROKERS.
  */
 export function createBusFromEnv(clientId: string, env: NodeJS.ProcessEnv = process.env): Bus {
   const overrides = ceOverrides(env.K_CE_OVERRIDES);
@@ -45,6 +47,7 @@ export function createBusFromEnv(clientId: string, env: NodeJS.ProcessEnv = proc
       maxInFlight: intSetting(env, 'KAFKA_MAX_IN_FLIGHT', 64),
       fromBeginning: env.KAFKA_INITIAL_OFFSET === 'earliest',
       publishTimeoutMs: intSetting(env, 'PUBLISH_TIMEOUT_MS', 10_000),
+      sessionTimeoutMs: intSetting(env, 'KAFKA_SESSION_TIMEOUT_MS', 10_000),
     });
   }
   const sink = env.K_SINK ?? `http://127.0.0.1:${env.BROKER_PORT ?? 8080}/${defaultBroker.namespace}/${defaultBroker.name}`;
@@ -54,5 +57,10 @@ export function createBusFromEnv(clientId: string, env: NodeJS.ProcessEnv = proc
   } catch {
     throw new Error(`K_SINK must be an absolute URL, got '${sink}'`);
   }
-  return new KnativeHttpBus({ sink: url, overrides, publishTimeoutMs: intSetting(env, 'PUBLISH_TIMEOUT_MS', 10_000) });
+  return new KnativeHttpBus({
+    sink: url,
+    overrides,
+    publishTimeoutMs: intSetting(env, 'PUBLISH_TIMEOUT_MS', 10_000),
+    sinkToken: sinkTokenFromEnv(env),
+  });
 }

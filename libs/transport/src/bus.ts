@@ -13,6 +13,8 @@ export type DeadLetterTarget = { url: URL } | { topic: string };
 /** One Trigger this service serves, with everything a backend needs to consume it. */
 export interface Subscription {
   trigger: Trigger;
+  /** The Trigger's subscriber as the manifests resolve it: what dead letters name in knativeerrordest. */
+  subscriber?: URL;
   filter: EventFilter;
   delivery?: DeliverySpec;
   deadLetter?: DeadLetterTarget;

@@ -9,6 +9,7 @@ export * from './knative-http/http-client';
 export * from './knative-http/http-delivery';
 export * from './knative-http/delivery-receiver';
 export * from './knative-http/knative-http-bus';
+export * from './knative-http/sink-token';
 export * from './kafka/naming';
 export * from './kafka/kafka-settings';
 export * from './kafka/kafka-bus';

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { CloudEvent } from '@seldon-eventing/cloudevents';
 import { deadLetterEvent, type DeliveryFailure } from '@seldon-eventing/eventing';
-import { deliverOverHttp, deliverWithRetries } from '@seldon-eventing/transport';
-import type { Route } from './routes';
+import { deliverOverHttp, deliverWithRetries, sleep } from '@seldon-eventing/transport';
+import { triggerKey, type Route } from './routes';
 import { TriggerQueue } from './trigger-queue';
 import { ttlOf, withoutTtl, withTtl } from './ttl';
 
@@ -13,8 +13,23 @@ export interface DispatcherOptions {
   defaultTimeoutMs: number;
 }
 
-/** Where replies go: back into the broker they came from, like any new event. */
-export type Reingest = (brokerKey: string, event: CloudEvent) => void;
+/**
+ * Where replies go: back into the broker they came from, like any new event. Rejects when the
+ * reply could not be taken (not persisted), so that the original delivery is not settled.
+ */
+export type Reingest = (brokerKey: string, event: CloudEvent) => Promise<void>;
+
+/** One event for one Trigger; `settled` is told when its delivery has come to an end. */
+interface Job {
+  event: CloudEvent;
+  settled?: () => void;
+}
+
+/** How a shutdown drain went. */
+export interface DrainResult {
+  /** Deliveries not brought to an end: abandoned queued or retrying ones, and attempts still in flight. */
+  unfinished: number;
+}
 
 /**
  * Knative's filter/dispatch half of the broker, one queue per Trigger.
@@ -24,11 +39,14 @@ export type Reingest = (brokerKey: string, event: CloudEvent) => void;
  *    Trigger's (or Broker's) delivery spec.
  * 3. Reply: a reply event is re-ingested with the TTL decremented; at 0 it is dropped.
  * 4. Give up: the event goes to the dead-letter sink with knativeerror* extensions, or is logged.
+ * 5. Settle: a delivery that came to an end (not one stopped by shutdown) is reported to its job.
  */
 export class Dispatcher {
   private readonly log = new Logger('Dispatcher');
   private readonly abort = new AbortController();
-  private readonly queues = new Map<Route, TriggerQueue>();
+  private readonly queues = new Map<Route, TriggerQueue<Job>>();
+  private readonly byTrigger = new Map<string, Route>();
+  private abandoned = 0;
 
   constructor(
     private readonly routes: Map<string, Route[]>,
@@ -37,69 +55,100 @@ export class Dispatcher {
   ) {
     for (const [brokerKey, list] of routes) {
       for (const route of list) {
-        const deliver = (event: CloudEvent) => this.deliver(brokerKey, route, event);
+        const deliver = (job: Job) => this.deliver(brokerKey, route, job);
         this.queues.set(route, new TriggerQueue(options.maxInFlightPerTrigger, options.maxQueuedPerTrigger, deliver));
+        this.byTrigger.set(triggerKey(route), route);
       }
     }
   }
 
+  /** The broker's Triggers whose filter accepts the event. */
+  match(brokerKey: string, event: CloudEvent): Route[] {
+    return (this.routes.get(brokerKey) ?? []).filter((route) => route.filter(event));
+  }
+
+  /** Whether every one of these Triggers can queue one more event. */
+  hasRoom(routes: Route[]): boolean {
+    return routes.every((route) => (this.queues.get(route) as TriggerQueue<Job>).hasRoom());
+  }
+
+  /** Queues a delivery, regardless of room (callers that may refuse ask hasRoom first). */
+  enqueue(route: Route, event: CloudEvent, settled?: () => void): void {
+    (this.queues.get(route) as TriggerQueue<Job>).push({ event, settled });
+  }
+
+  /** A Trigger by `<namespace>/<name>`, as the event log records it. */
+  route(trigger: string): Route | undefined {
+    return this.byTrigger.get(trigger);
+  }
+
   /**
-   * Queues the event for each matching Trigger. With `mayRefuse`, refuses (returns false, queues
-   * nothing) when any of those Triggers is full, so the sender retries rather than half-delivers.
+   * Stops for shutdown. With `finishQueued`, queued deliveries go on until the queues are empty
+   * or the time is up; without, only attempts already in flight may finish. Retry waits are
+   * abandoned either way once it stops.
    */
-  dispatch(brokerKey: string, event: CloudEvent, mayRefuse: boolean): boolean {
-    const matched = (this.routes.get(brokerKey) ?? []).filter((route) => route.filter(event));
-    const queues = matched.map((route) => this.queues.get(route) as TriggerQueue);
-    if (mayRefuse && queues.some((q) => !q.hasRoom())) return false;
-    for (const queue of queues) queue.push(event);
-    return true;
-  }
-
-  /** Waits for queued deliveries (giving up on retry waits) so that a stop loses as little as possible. */
-  async drain(): Promise<void> {
+  async drain(timeoutMs: number, finishQueued: boolean): Promise<DrainResult> {
+    if (!finishQueued) this.abort.abort();
+    const idle = Promise.all([...this.queues.values()].map((q) => q.drained()));
+    const timeUp = new AbortController();
+    await Promise.race([idle, sleep(timeoutMs, timeUp.signal)]);
+    timeUp.abort();
     this.abort.abort();
-    await Promise.all([...this.queues.values()].map((q) => q.drained()));
+    const inFlight = [...this.queues.values()].reduce((sum, q) => sum + q.depth, 0);
+    return { unfinished: this.abandoned + inFlight };
   }
 
-  private async deliver(brokerKey: string, route: Route, event: CloudEvent): Promise<void> {
+  private async deliver(brokerKey: string, route: Route, job: Job): Promise<void> {
+    const name = triggerKey(route);
+    try {
+      if (await this.bringToAnEnd(brokerKey, route, job.event, name)) job.settled?.();
+      else this.abandoned++;
+    } catch (err) {
+      this.log.error(`event ${job.event.id} for trigger ${name}: ${(err as Error).stack ?? err}`);
+    }
+  }
+
+  /** True when the delivery came to an end; false when shutdown stopped it first. */
+  private async bringToAnEnd(brokerKey: string, route: Route, event: CloudEvent, name: string): Promise<boolean> {
     const { trigger, destination, policy } = route;
-    const name = `${trigger.namespace}/${trigger.name}`;
     const outbound = withoutTtl(event);
     const options = { timeoutMs: policy.timeoutMs ?? this.options.defaultTimeoutMs, namespace: trigger.namespace };
     const outcome = await deliverWithRetries(policy, () => deliverOverHttp(destination, outbound, options), this.abort.signal);
-    if (outcome.kind === 'delivered') {
-      if (outcome.reply) this.forwardReply(brokerKey, event, outcome.reply, name);
-      return;
-    }
-    if (outcome.kind === 'aborted') {
-      this.log.warn(`event ${event.id} for trigger ${name}: delivery abandoned at shutdown`);
-      return;
-    }
-    await this.deadLetter(route, outbound, outcome.failure, name);
+    if (outcome.kind === 'aborted') return false;
+    if (outcome.kind === 'delivered') return outcome.reply ? this.forwardReply(brokerKey, event, outcome.reply, name) : true;
+    return this.deadLetter(route, outbound, outcome.failure, name);
   }
 
-  private forwardReply(brokerKey: string, original: CloudEvent, reply: CloudEvent, trigger: string): void {
+  private async forwardReply(brokerKey: string, original: CloudEvent, reply: CloudEvent, trigger: string): Promise<boolean> {
     const ttl = (ttlOf(original) ?? 0) - 1;
     if (ttl <= 0) {
       this.log.warn(`reply ${reply.id} to event ${original.id} (trigger ${trigger}) dropped: TTL exhausted, likely a loop`);
-      return;
+      return true;
     }
-    this.reingest(brokerKey, withTtl(reply, ttl));
+    try {
+      await this.reingest(brokerKey, withTtl(reply, ttl));
+      return true;
+    } catch (err) {
+      this.log.error(`reply ${reply.id} to event ${original.id} (trigger ${trigger}) not taken: ${(err as Error).message}`);
+      return false;
+    }
   }
 
-  private async deadLetter(route: Route, event: CloudEvent, failure: DeliveryFailure, trigger: string): Promise<void> {
+  private async deadLetter(route: Route, event: CloudEvent, failure: DeliveryFailure, trigger: string): Promise<boolean> {
     const why = `${failure.message ?? 'failed'}${failure.status ? ` (status ${failure.status})` : ''}`;
     if (!route.deadLetter) {
       this.log.warn(`event ${event.id} for trigger ${trigger} dropped after retries, no dead-letter sink: ${why}`);
-      return;
+      return true;
     }
     const letter = deadLetterEvent(event, failure);
     const sink = route.deadLetter;
     const outcome = await deliverWithRetries(route.policy, () => deliverOverHttp(sink, letter), this.abort.signal);
+    if (outcome.kind === 'aborted') return false;
     if (outcome.kind === 'delivered') {
       this.log.log(`event ${event.id} for trigger ${trigger} dead-lettered to ${sink.href}: ${why}`);
     } else {
       this.log.error(`event ${event.id} for trigger ${trigger} lost: dead-letter sink ${sink.href} refused it too`);
     }
+    return true;
   }
 }

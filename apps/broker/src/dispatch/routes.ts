@@ -35,3 +35,8 @@ export function compileRoutes(runtime: EventingRuntime, predictorRouter: URL): M
   }
   return routes;
 }
+
+/** A Trigger as the event log names it: `<namespace>/<name>`. */
+export function triggerKey(route: Route): string {
+  return `${route.trigger.namespace}/${route.trigger.name}`;
+}

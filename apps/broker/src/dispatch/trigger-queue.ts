@@ -1,18 +1,16 @@
-import type { CloudEvent } from '@seldon-eventing/cloudevents';
-
 /**
  * Work for one Trigger: at most `maxInFlight` deliveries at once and `maxQueued` waiting, so a
  * slow subscriber holds back its own Trigger and no other, and memory stays bounded.
  */
-export class TriggerQueue {
-  private readonly waiting: CloudEvent[] = [];
+export class TriggerQueue<Job> {
+  private readonly waiting: Job[] = [];
   private inFlight = 0;
-  private idle?: () => void;
+  private idle?: { promise: Promise<void>; resolve: () => void };
 
   constructor(
     private readonly maxInFlight: number,
     private readonly maxQueued: number,
-    private readonly deliver: (event: CloudEvent) => Promise<void>,
+    private readonly deliver: (job: Job) => Promise<void>,
   ) {}
 
   hasRoom(): boolean {
@@ -20,8 +18,8 @@ export class TriggerQueue {
   }
 
   /** Queues regardless of room: callers check hasRoom() first when they may refuse. */
-  push(event: CloudEvent): void {
-    this.waiting.push(event);
+  push(job: Job): void {
+    this.waiting.push(job);
     this.pump();
   }
 
@@ -32,18 +30,23 @@ export class TriggerQueue {
   /** Resolves once nothing is waiting or in flight. */
   drained(): Promise<void> {
     if (this.depth === 0) return Promise.resolve();
-    return new Promise((resolve) => (this.idle = resolve));
+    if (!this.idle) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.idle = { promise, resolve };
+    }
+    return this.idle.promise;
   }
 
   private pump(): void {
     while (this.inFlight < this.maxInFlight && this.waiting.length > 0) {
-      const event = this.waiting.shift() as CloudEvent;
+      const job = this.waiting.shift() as Job;
       this.inFlight++;
-      void this.deliver(event).finally(() => {
+      void this.deliver(job).finally(() => {
         this.inFlight--;
         this.pump();
         if (this.depth === 0 && this.idle) {
-          this.idle();
+          this.idle.resolve();
           this.idle = undefined;
         }
       });

@@ -3,8 +3,10 @@ import { CloudEventValidationError, httpMode, parseHttp, withExtensions, type Cl
 import type { EventingConfig } from '@seldon-eventing/eventing';
 import type { BrokerRef } from '@seldon-eventing/transport';
 import { Dispatcher, type DispatcherOptions } from '../dispatch/dispatcher';
-import type { Route } from '../dispatch/routes';
+import { triggerKey, type Route } from '../dispatch/routes';
 import { DEFAULT_TTL, ttlOf, withTtl } from '../dispatch/ttl';
+import type { EventLog } from '../log/event-log';
+import type { PendingEvent } from '../log/replay';
 
 export interface IngressResult {
   status: number;
@@ -18,8 +20,9 @@ export interface IngressResult {
  * 2. The body must be one valid CloudEvent, binary or structured mode (400 with the reason);
  *    its specversion is kept as it came.
  * 3. Loop guard: an event arriving with its TTL spent is dropped; one without a TTL gets 255.
- * 4. Stamp `knativearrivaltime`.
- * 5. Hand it to the dispatcher; 202 once queued, 429 when a matching Trigger is full.
+ * 4. Stamp `knativearrivaltime` and match the broker's Triggers; 429 when one of them is full.
+ * 5. With the event log on, append the event and sync it (503 if that fails).
+ * 6. Hand it to the dispatcher; 202.
  */
 export class BrokerIngress {
   private readonly log = new Logger('Ingress');
@@ -29,11 +32,12 @@ export class BrokerIngress {
     private readonly config: EventingConfig,
     routes: Map<string, Route[]>,
     options: DispatcherOptions,
+    private readonly eventLog?: EventLog,
   ) {
     this.dispatcher = new Dispatcher(routes, options, (brokerKey, event) => this.reingest(brokerKey, event));
   }
 
-  accept(broker: BrokerRef, headers: HttpHeaders, body: Buffer): IngressResult {
+  async accept(broker: BrokerRef, headers: HttpHeaders, body: Buffer): Promise<IngressResult> {
     if (!this.config.hasBroker(broker.namespace, broker.name)) {
       return { status: 404, error: `broker ${broker.namespace}/${broker.name} does not exist` };
     }
@@ -52,21 +56,73 @@ export class BrokerIngress {
       this.log.warn(`event ${event.id} dropped: knativebrokerttl is ${ttl}`);
       return { status: 202 };
     }
+    const brokerKey = `${broker.namespace}/${broker.name}`;
     const stamped = stamp(ttl === undefined ? withTtl(event, DEFAULT_TTL) : event);
-    if (!this.dispatcher.dispatch(`${broker.namespace}/${broker.name}`, stamped, true)) {
+    const routes = this.dispatcher.match(brokerKey, stamped);
+    if (!this.dispatcher.hasRoom(routes)) {
       return { status: 429, error: 'a subscriber of this event is saturated; retry later' };
+    }
+    try {
+      await this.admit(brokerKey, stamped, routes);
+    } catch (err) {
+      this.log.error(`event ${event.id} refused: the event log could not write it: ${(err as Error).message}`);
+      return { status: 503, error: 'the broker could not persist the event; retry later' };
     }
     return { status: 202 };
   }
 
-  /** Stops dispatching: waits for queued deliveries, abandoning retry waits. */
-  drain(): Promise<void> {
-    return this.dispatcher.drain();
+  /** Queues what the event log held outstanding at start, in the order it was accepted. */
+  replay(pending: PendingEvent[]): void {
+    const eventLog = this.eventLog;
+    if (!eventLog || pending.length === 0) return;
+    let deliveries = 0;
+    for (const entry of pending) {
+      for (const index of entry.pending) {
+        const route = this.dispatcher.route(entry.triggers[index]);
+        const settled = () => eventLog.complete(entry, index);
+        if (!route) {
+          this.log.warn(`event ${entry.event.id} not replayed to trigger ${entry.triggers[index]}: it is no longer configured`);
+          settled();
+          continue;
+        }
+        this.dispatcher.enqueue(route, entry.event, settled);
+        deliveries++;
+      }
+    }
+    this.log.log(`replaying ${pending.length} event(s) from the event log: ${deliveries} delivery(ies)`);
   }
 
-  /** Replies re-enter here: already accepted data, so they are never refused. */
-  reingest(brokerKey: string, event: CloudEvent): void {
-    this.dispatcher.dispatch(brokerKey, stamp(event), false);
+  /**
+   * Stops dispatching for shutdown, within `timeoutMs`. With the event log on, only attempts in
+   * flight are waited for, since whatever is left is replayed at the next start; without it,
+   * queued deliveries go on until the time is up.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    const { unfinished } = await this.dispatcher.drain(timeoutMs, !this.eventLog);
+    if (unfinished === 0) return;
+    const fate = this.eventLog ? 'they are replayed at the next start' : 'they are lost (BROKER_LOG_DIR is not set)';
+    this.log.warn(`${unfinished} delivery(ies) unfinished at shutdown: ${fate}`);
+  }
+
+  /** Writes the event log's last acknowledgements and closes it. */
+  async close(): Promise<void> {
+    await this.eventLog?.close();
+  }
+
+  /** Replies re-enter here: already accepted data, so they are never refused for room. */
+  private reingest(brokerKey: string, event: CloudEvent): Promise<void> {
+    const stamped = stamp(event);
+    return this.admit(brokerKey, stamped, this.dispatcher.match(brokerKey, stamped));
+  }
+
+  private async admit(brokerKey: string, event: CloudEvent, routes: Route[]): Promise<void> {
+    if (!this.eventLog || routes.length === 0) {
+      for (const route of routes) this.dispatcher.enqueue(route, event);
+      return;
+    }
+    const eventLog = this.eventLog;
+    const entry = await eventLog.append(brokerKey, event, routes.map(triggerKey));
+    routes.forEach((route, index) => this.dispatcher.enqueue(route, event, () => eventLog.complete(entry, index)));
   }
 }
 

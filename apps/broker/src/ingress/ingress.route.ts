@@ -11,11 +11,11 @@ const BROKER_PATH = /^\/([^/]+)\/([^/]+)\/?$/;
 export function ingressRoute(ingress: BrokerIngress, defaultBroker: BrokerRef): RawRoute {
   return {
     serves: (path) => path === '/' || BROKER_PATH.test(path),
-    handle(request, res) {
+    async handle(request, res) {
       if (answeredNonPost(request, res)) return;
       const broker = request.path === '/' ? defaultBroker : brokerOf(request.path);
       if (!broker) return sendError(res, 400, `'${request.path}' is not a /<namespace>/<broker> path`);
-      const result = ingress.accept(broker, request.headers, request.body);
+      const result = await ingress.accept(broker, request.headers, request.body);
       if (result.error) sendError(res, result.status, result.error);
       else res.writeHead(result.status, { 'content-length': 0 }).end();
     },

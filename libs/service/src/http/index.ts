@@ -1,2 +1,3 @@
 export * from './raw-route';
 export * from './raw-server';
+export * from './request-gate';

@@ -2,27 +2,38 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import { Logger } from '@nestjs/common';
 import type { RawRequest, RawRoute } from './raw-route';
 import { sendError } from './raw-route';
+import { HEALTH_PATHS, type RequestGate } from './request-gate';
 
 const log = new Logger('RawRoutes');
 
 /**
- * Puts raw routes in front of the framework on the app's HTTP server: a request whose path a
- * raw route serves never reaches Express; every other request (health, event listings) does.
+ * Takes the app's HTTP server's requests before the framework does:
+ *
+ * 1. Every gate (shutdown, authentication) checks the request, health checks aside; the first
+ *    refusal is the answer, before the body is read.
+ * 2. A path a raw route serves goes to it with its body read (413 above the limit), never to
+ *    Express; every other request (health, event listings) goes to the framework.
  */
-export function installRawRoutes(server: Server, routes: RawRoute[], maxBodyBytes: number): void {
-  if (routes.length === 0) return;
+export function installFrontListener(server: Server, gates: RequestGate[], routes: RawRoute[], maxBodyBytes: number): void {
   const framework = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
+    const method = req.method ?? 'GET';
+    if (!HEALTH_PATHS.includes(path)) {
+      for (const gate of gates) {
+        const refusal = gate({ method, path, headers: req.headers });
+        if (refusal) return sendError(res, refusal.status, refusal.error, refusal.headers);
+      }
+    }
     const route = routes.find((r) => r.serves(path));
     if (!route) {
       for (const listener of framework) listener(req, res);
       return;
     }
-    readBody(req, res, maxBodyBytes, (body) => serve(route, { method: req.method ?? 'GET', path, headers: req.headers, body }, res));
+    readBody(req, res, maxBodyBytes, (body) => serve(route, { method, path, headers: req.headers, body }, res));
   });
 }
 

@@ -6,6 +6,7 @@ import { withTimeout } from '../delivery/timeout';
 import { PublishError } from '../errors';
 import { deliverOverHttp } from '../knative-http/http-delivery';
 import type { EventOverrides } from '../overrides';
+import { commitGroupStart } from './group-start';
 import { brokerTopic } from './naming';
 import { RecordBatcher } from './record-batcher';
 import { retryTransient } from './retry-transient';
@@ -24,6 +25,8 @@ export interface KafkaBusOptions {
   fromBeginning: boolean;
   /** How long a publish may wait for Kafka's acknowledgement before the caller is told 503. */
   publishTimeoutMs: number;
+  /** How long a Trigger's group waits for a silent member before handing its partitions to others. */
+  sessionTimeoutMs: number;
 }
 
 /**
@@ -87,6 +90,7 @@ export class KafkaBus implements Bus {
         maxInFlight: this.options.maxInFlight,
         partitionsConcurrently: this.options.partitions,
         fromBeginning: this.options.fromBeginning,
+        sessionTimeoutMs: this.options.sessionTimeoutMs,
         initializeGroup: (groupId, topic, fromBeginning) => this.initializeGroup(groupId, topic, fromBeginning),
         produce: (event, target) => this.produce(event, target),
         deliverHttp: (url, event) => deliverOverHttp(url, event),
@@ -112,7 +116,7 @@ export class KafkaBus implements Bus {
     if (committed.partitions.some((p) => p.offset !== '-1')) return;
     const ends = await retryTransient(`reading the end of ${topic}`, () => this.admin.fetchTopicOffsets(topic));
     const partitions = ends.map((p) => ({ partition: p.partition, offset: fromBeginning ? p.low : p.high }));
-    await retryTransient(`setting the start of ${groupId}`, () => this.admin.setOffsets({ groupId, topic, partitions }));
+    await retryTransient(`setting the start of ${groupId}`, () => commitGroupStart(this.kafka, groupId, topic, partitions));
   }
 
   private async produce(event: CloudEvent, target: BrokerRef | { topic: string }): Promise<void> {

@@ -29,7 +29,9 @@ export function isDeliveryPath(path: string): boolean {
  *    broker retries elsewhere or later).
  * 2. Parse and validate the event (400 with the reason if it is not one).
  * 3. Hand it to the handler with the Trigger named by the path, if any.
- * 4. Answer 200 with the reply event in binary mode, 202 without one, or the DeliveryError's status.
+ * 4. Answer 200 with the reply event in binary mode, 202 without one, or the DeliveryError's status
+ *    with its body when it has one (so the broker's dead letter carries it, as on kafka), else
+ *    its reason as JSON.
  */
 export class DeliveryReceiver {
   private handler?: DeliveryHandler;
@@ -90,7 +92,12 @@ export class DeliveryReceiver {
       const message = toHttpBinary(this.overrides(reply));
       res.writeHead(200, message.headers).end(message.body);
     } catch (err) {
-      if (err instanceof DeliveryError) return answer(res, err.status, { error: err.message, status: err.status });
+      if (err instanceof DeliveryError) {
+        if (!err.body) return answer(res, err.status, { error: err.message, status: err.status });
+        const type = err.contentType ?? 'application/octet-stream';
+        if (!res.headersSent) res.writeHead(err.status, { 'content-type': type, 'content-length': err.body.length }).end(err.body);
+        return;
+      }
       // Nest reports handler bugs as plain { message } objects, not Errors.
       const reason = (err as { message?: string })?.message ?? String(err);
       answer(res, 500, { error: `delivery handler failed: ${reason}`, status: 500 });

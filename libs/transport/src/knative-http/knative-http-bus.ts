@@ -4,12 +4,15 @@ import { PublishError } from '../errors';
 import type { EventOverrides } from '../overrides';
 import { DeliveryReceiver } from './delivery-receiver';
 import { httpPost } from './http-client';
+import type { TokenSource } from './sink-token';
 
 export interface KnativeHttpBusOptions {
   /** K_SINK: the broker ingress this service publishes to by default. */
   sink: URL;
   overrides: EventOverrides;
   publishTimeoutMs: number;
+  /** Sent as `Authorization: Bearer` when the broker ingress requires authentication. */
+  sinkToken?: TokenSource;
 }
 
 /**
@@ -32,15 +35,21 @@ export class KnativeHttpBus implements Bus {
   async publish(event: CloudEvent, broker?: BrokerRef): Promise<void> {
     const url = this.ingressUrl(broker);
     const message = toHttpBinary(this.options.overrides(event));
+    let headers = message.headers;
     let response;
     try {
-      response = await httpPost(url, message.headers, message.body, this.options.publishTimeoutMs);
+      if (this.options.sinkToken) headers = { ...headers, authorization: `Bearer ${this.options.sinkToken()}` };
+      response = await httpPost(url, headers, message.body, this.options.publishTimeoutMs);
     } catch (err) {
       throw new PublishError(503, `broker ${url.href} is unreachable: ${(err as Error).message}`);
     }
     if (response.status >= 200 && response.status < 300) return;
     const reason = reasonOf(response.body) ?? `broker answered ${response.status}`;
-    // The broker's 4xx are about the event or the address, so they are the client's too;
+    // A refusal of this service's own credentials is no fault of its client: a bad gateway.
+    if (response.status === 401 || response.status === 403) {
+      throw new PublishError(502, `broker ${url.href} refused this service's credentials (K_SINK_TOKEN): ${reason}`);
+    }
+    // The broker's other 4xx are about the event or the address, so they are the client's too;
     // anything else means the broker could not take it now.
     throw new PublishError(response.status >= 400 && response.status < 500 ? response.status : 503, reason);
   }

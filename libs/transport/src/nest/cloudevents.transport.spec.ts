@@ -33,6 +33,11 @@ class Handlers {
     return createEvent({ source: 'handler', type: 'test.echoed', extensions: { trigger: ctx.getTrigger()?.name ?? 'none' }, data: event.data });
   }
 
+  @MessagePattern('test.fail.upstream')
+  async failUpstream(): Promise<never> {
+    throw new DeliveryError(502, 'the model failed', Buffer.from('{"status":{"code":500,"info":"model exploded"}}'), 'application/json');
+  }
+
   @MessagePattern('test.fail.*')
   async fail(@Payload() event: CloudEvent): Promise<never> {
     throw new DeliveryError(event.type.endsWith('retry') ? 503 : 422, `cannot handle ${event.id}`);
@@ -110,6 +115,13 @@ describe('the NestJS custom transport over the knative-http bus', () => {
     expect(res.status).toBe(503);
     expect(JSON.parse(res.body.toString()).error).toMatch(/cannot handle/);
     expect((await deliver(base, '/', createEvent({ source: 's', type: 'test.fail.never' }))).status).toBe(422);
+  });
+
+  it("answers with the body of what failed behind the handler, for the broker's dead letter", async () => {
+    const res = await deliver(base, '/', createEvent({ source: 's', type: 'test.fail.upstream' }));
+    expect(res.status).toBe(502);
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(res.body.toString()).toBe('{"status":{"code":500,"info":"model exploded"}}');
   });
 
   it('refuses what is not an event, and unknown trigger paths', async () => {

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { EventingModule, planSubscriptions, type ServiceOptions } from '@seldon-eventing/service';
+import { backendFromEnv } from '@seldon-eventing/transport';
+import { dispatchedTriggers } from './dispatched-triggers';
+import { HttpDispatchHandler } from './http-dispatch.handler';
+
+/**
+ * The kafka backend's dispatcher for Triggers whose subscriber is an ordinary HTTP service (a
+ * user's own, or any Knative-style sink): one consumer group per Trigger, HTTP delivery.
+ */
+@Module({
+  imports: [EventingModule.forRoot()],
+  controllers: [HttpDispatchHandler],
+})
+export class KafkaDispatcherModule {}
+
+export const kafkaDispatcherService: ServiceOptions = {
+  name: 'kafka-dispatcher',
+  defaultPort: 8085,
+  portEnv: 'KAFKA_DISPATCHER_PORT',
+  subscribe: (runtime) => {
+    // On knative the broker itself dispatches; a second dispatcher would only mislead.
+    if (backendFromEnv() !== 'kafka') throw new Error('kafka-dispatcher serves the kafka backend only: set EVENTING_TRANSPORT=kafka');
+    return planSubscriptions(runtime, dispatchedTriggers());
+  },
+};

@@ -1,0 +1,4 @@
+import { runService } from '@seldon-eventing/service';
+import { KafkaDispatcherModule, kafkaDispatcherService } from './kafka-dispatcher.module';
+
+void runService(KafkaDispatcherModule, kafkaDispatcherService);

@@ -1,0 +1,35 @@
+/**
+ * The records of one partition taken for delivery and not finished yet. Deliveries finish out
+ * of order; the offset that may be committed is the first one still unfinished (or the one
+ * after the last taken), so a crash never skips an event, it only redelivers some.
+ */
+export class PartitionOffsets {
+  private readonly unfinished = new Set<number>();
+  private next = -1;
+  private committed = -1;
+
+  take(offset: number): void {
+    this.unfinished.add(offset);
+    if (offset + 1 > this.next) this.next = offset + 1;
+  }
+
+  finish(offset: number): void {
+    this.unfinished.delete(offset);
+  }
+
+  /** The offset to commit now, or undefined when it would not move the committed one. */
+  toCommit(): number | undefined {
+    if (this.next < 0) return undefined;
+    let offset = this.next;
+    for (const pending of this.unfinished) if (pending < offset) offset = pending;
+    return offset > this.committed ? offset : undefined;
+  }
+
+  committedAt(offset: number): void {
+    if (offset > this.committed) this.committed = offset;
+  }
+
+  get idle(): boolean {
+    return this.unfinished.size === 0;
+  }
+}
