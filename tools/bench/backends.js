@@ -20,12 +20,17 @@ const PORTS = {
   PREDICTOR_ROUTER_PORT: 82,
   RESPONSE_PUBLISHER_PORT: 83,
   EVENT_DISPLAY_PORT: 84,
+  KAFKA_DISPATCHER_PORT: 85,
   MODEL_SERVER_PORT: 90,
 };
 
-/** What the backend's flow needs: no event-display (see manifests.js), no unused front door. */
+/**
+ * What the backend's flow needs: no event-display (see manifests.js), no unused front door, and
+ * no kafka-dispatcher, which serves Triggers to plain HTTP subscribers and the bench has none on
+ * kafka (its sink reads the topic).
+ */
 function productServices(backend) {
-  const unused = backend === 'knative' ? ['event-display', 'ingress-adapter'] : ['event-display'];
+  const unused = backend === 'knative' ? ['event-display', 'ingress-adapter'] : ['event-display', 'kafka-dispatcher'];
   return servicesFor(backend).filter((s) => !unused.includes(s.name));
 }
 
