@@ -46,7 +46,7 @@ function scenariosFor(backend, entry, { smoke, rate, concurrency }) {
       { ...atMax, name: 'body-1mb', payload: '~1 MB', concurrency: 8 },
       ...[1, 16, 256].map((c) => ({ ...atMax, name: `concurrency-${c}`, concurrency: c })),
     );
-    // On kafka, Triggers with an HTTP subscriber have no dispatcher (see docs/performance.md).
+    // On kafka they would be the kafka-dispatcher's, left out of the run (see docs/performance.md).
     if (backend === 'knative') list.push({ ...atMax, name: 'triggers-10', triggers: 10 }, { ...atMax, name: 'triggers-100', triggers: 100 });
   }
   return list.map((s) => ({ ...s, body: PAYLOADS[s.payload]() }));
