@@ -27,20 +27,26 @@ function summarize(tracker, from, to) {
   let accepted = 0;
   let delivered = 0;
   const latencies = [];
+  const acceptances = [];
   for (const e of tracker.events.values()) {
     if (e.acceptedAt === undefined) continue;
     accepted++;
+    if (e.sentAt >= from && e.sentAt <= to) acceptances.push(e.acceptedAt - e.sentAt);
     if (e.arrivedAt === undefined) continue;
     delivered++;
     if (e.arrivedAt >= from && e.arrivedAt <= to) arrivedInWindow++;
     if (e.acceptedAt >= from && e.acceptedAt <= to) latencies.push(Math.max(0, e.arrivedAt - e.acceptedAt));
   }
   latencies.sort((a, b) => a - b);
+  acceptances.sort((a, b) => a - b);
   return {
     events_per_s: round(arrivedInWindow / ((to - from) / 1000), 1),
     p50_ms: round(percentile(latencies, 50)),
     p95_ms: round(percentile(latencies, 95)),
     p99_ms: round(percentile(latencies, 99)),
+    // How long the front door took to accept (202 or ack): not part of the latency above.
+    accept_p50_ms: round(percentile(acceptances, 50)),
+    accept_p99_ms: round(percentile(acceptances, 99)),
     accepted,
     refused: tracker.refused,
     lost: accepted - delivered,
