@@ -1,30 +1,37 @@
 import { ConcurrencyLimit } from './concurrency-limit';
 
 describe('ConcurrencyLimit', () => {
-  it('never runs more than the limit at once, runs every task, in arrival order', async () => {
+  it('never hands out more slots than the limit, serves every waiter, in arrival order', async () => {
     const limit = new ConcurrencyLimit(3);
-    let running = 0;
+    let held = 0;
     let peak = 0;
     const started: number[] = [];
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        limit.run(async () => {
-          started.push(i);
-          peak = Math.max(peak, ++running);
-          await new Promise((r) => setTimeout(r, 1 + (i % 3)));
-          running--;
-          return i * 2;
-        }),
-      ),
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const release = await limit.acquire();
+        started.push(i);
+        peak = Math.max(peak, ++held);
+        await new Promise((r) => setTimeout(r, 1 + (i % 3)));
+        held--;
+        release();
+      }),
     );
     expect(peak).toBe(3);
-    expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i * 2));
     expect(started).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 
-  it('frees the slot of a task that failed', async () => {
+  it('frees a slot once however often its release is called', async () => {
     const limit = new ConcurrencyLimit(1);
-    await expect(limit.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    await expect(limit.run(async () => 'next')).resolves.toBe('next');
+    const release = await limit.acquire();
+    release();
+    release();
+    const first = await limit.acquire();
+    let second = false;
+    void limit.acquire().then(() => (second = true));
+    await new Promise((r) => setImmediate(r));
+    expect(second).toBe(false);
+    first();
+    await new Promise((r) => setImmediate(r));
+    expect(second).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-/** At most `limit` tasks run at once; the others wait their turn in arrival order. */
+/** At most `limit` slots are held at once; the others wait their turn in arrival order. */
 export class ConcurrencyLimit {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
@@ -18,14 +18,5 @@ export class ConcurrencyLimit {
       if (next) next();
       else this.running--;
     };
-  }
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    const release = await this.acquire();
-    try {
-      return await task();
-    } finally {
-      release();
-    }
   }
 }
