@@ -23,7 +23,7 @@ const USAGE = `usage: npm run bench -- [options]
   --scenarios <a,b>             only these scenarios (names as printed)
   --out <dir>                   where latest.json and latest.svg go (default bench-results; BENCH_OUT)
   --profile <service>           run that service under the CPU profiler; profiles go to <out>/profiles
-  --port-base <port>            services listen on port-base + 80..90 (default 38000; BENCH_PORT_BASE)
+  --port-base <port>            services listen on port-base + 80..90 (default 24000, below the ephemeral port range; BENCH_PORT_BASE)
 With the kafka backend, Kafka is started for the run unless KAFKA_BROKERS names one.`;
 
 function parseArgs(argv, env) {
@@ -36,7 +36,7 @@ function parseArgs(argv, env) {
     scenarios: undefined,
     out: env.BENCH_OUT ?? path.join(ROOT, 'bench-results'),
     profile: undefined,
-    portBase: Number(env.BENCH_PORT_BASE ?? 38000),
+    portBase: Number(env.BENCH_PORT_BASE ?? 24000),
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s);

@@ -186,7 +186,7 @@ function serverProperties({ port, controllerPort, dataDir }) {
   return [
     'process.roles=broker,controller',
     'node.id=1',
-    // A static quorum keeps formatting to `format -t <cluster id>`; the 4.x dynamic
+    // A static quorum keeps formatting to `format --cluster-id=<id>`; the 4.x dynamic
     // quorum (controller.quorum.bootstrap.servers + --standalone) buys nothing on one node.
     `controller.quorum.voters=1@${HOST}:${controllerPort}`,
     `listeners=PLAINTEXT://${HOST}:${port},CONTROLLER://${HOST}:${controllerPort}`,
@@ -264,10 +264,11 @@ async function startKafka({ port = 0, controllerPort = 0, dataDir, verbose = fal
   if (formatted) {
     fs.writeFileSync(logFile, `kafka: reusing the cluster in ${dataDir}\n`);
   } else {
-    // Cluster ids are 16 random bytes in URL-safe base64, as `kafka-storage random-uuid` prints.
+    // Cluster ids are 16 random bytes in URL-safe base64, as `kafka-storage random-uuid` prints;
+    // one may start with '-', so it goes as --cluster-id=<id>, never as a separate argument.
     const clusterId = crypto.randomBytes(16).toString('base64url');
     const format = await run(javaBin(), [
-      ...jvmArgs, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config,
+      ...jvmArgs, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', config,
     ]);
     fs.writeFileSync(logFile, format.output);
     if (format.code !== 0) {

@@ -40,7 +40,9 @@ export class PredictionHandler {
     try {
       response = await this.predictor.predict(target.url, event.data ?? Buffer.alloc(0), contentType, puid);
     } catch (err) {
-      throw new DeliveryError(502, `predictor ${target.url.href} unreachable: ${(err as Error).message}`);
+      const reason = `predictor ${target.url.href} unreachable: ${(err as Error).message}`;
+      this.log.warn(`event ${event.id}: ${reason}`);
+      throw new DeliveryError(502, reason);
     }
     if (isRetryable(response.status)) {
       this.log.warn(`predictor ${target.url.href} answered ${response.status} for event ${event.id}`);
