@@ -1,9 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import { answeredNonPost, errorBody, sendError, sendJson, type RawRequest, type RawRoute } from '@seldon-eventing/service';
+import { answeredNonPost, brokerOfPath, decodedSegments, errorBody, isBrokerPath, sendError, sendJson, type RawRoute } from '@seldon-eventing/service';
 import type { BrokerRef } from '@seldon-eventing/transport';
 import { Refusal, type FrontDoor } from './front-door';
 
-const BROKER_PATH = /^\/([^/]+)\/([^/]+)\/?$/;
 const PREDICTION_PATH = /^\/seldon\/([^/]+)\/([^/]+)\/api\/v1\.0\/predictions\/?$/;
 
 /**
@@ -13,18 +12,16 @@ const PREDICTION_PATH = /^\/seldon\/([^/]+)\/([^/]+)\/api\/v1\.0\/predictions\/?
  */
 export function ingressRoute(door: FrontDoor, defaultBroker: BrokerRef): RawRoute {
   return {
-    serves: (path) => path === '/' || BROKER_PATH.test(path) || PREDICTION_PATH.test(path),
+    serves: (path) => isBrokerPath(path) || PREDICTION_PATH.test(path),
     async handle(request, res) {
       if (answeredNonPost(request, res)) return;
-      const prediction = segments(PREDICTION_PATH, request.path);
+      const prediction = deploymentOf(request.path);
       if (prediction) {
-        const [namespace, deployment] = prediction;
-        return answer(res, async () => [await door.acceptPrediction(defaultBroker, { deployment, namespace }, request.headers, request.body)]);
+        return answer(res, async () => [await door.acceptPrediction(defaultBroker, prediction, request.headers, request.body)]);
       }
-      const named = request.path === '/' ? [defaultBroker.namespace, defaultBroker.name] : segments(BROKER_PATH, request.path);
-      if (!named) return sendError(res, 400, `'${request.path}' is not a /<namespace>/<broker> path`);
-      const [namespace, name] = named;
-      return answer(res, () => door.acceptEvents({ namespace, name }, request.headers, request.body));
+      const broker = brokerOfPath(request.path, defaultBroker);
+      if (!broker) return sendError(res, 400, `'${request.path}' is not a /<namespace>/<broker> path`);
+      return answer(res, () => door.acceptEvents(broker, request.headers, request.body));
     },
   };
 }
@@ -40,13 +37,8 @@ async function answer(res: ServerResponse, accept: () => Promise<string[]>): Pro
   }
 }
 
-/** The path's two captured segments, URI-decoded; undefined when it does not match or decode. */
-function segments(pattern: RegExp, path: RawRequest['path']): [string, string] | undefined {
-  const match = pattern.exec(path);
-  if (!match) return undefined;
-  try {
-    return [decodeURIComponent(match[1]), decodeURIComponent(match[2])];
-  } catch {
-    return undefined;
-  }
+/** The deployment an ingress-gateway prediction path names; undefined for other paths. */
+function deploymentOf(path: string): { namespace: string; deployment: string } | undefined {
+  const [namespace, deployment] = decodedSegments(PREDICTION_PATH, path) ?? [];
+  return namespace === undefined || deployment === undefined ? undefined : { namespace, deployment };
 }

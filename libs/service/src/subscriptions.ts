@@ -37,6 +37,21 @@ export function planSubscriptions(runtime: EventingRuntime, select: TriggerSelec
   return subscriptions;
 }
 
+const localSubscribers = new WeakMap<Trigger, URL>();
+
+/**
+ * Where a Trigger's subscriber is reached from here (its resolved address, mapped to a local one),
+ * worked out once per Trigger: delivery handlers ask for it with every event.
+ */
+export function localSubscriberOf(runtime: EventingRuntime, trigger: Trigger): URL {
+  let url = localSubscribers.get(trigger);
+  if (!url) {
+    url = runtime.addresses.toLocal(runtime.resolver.resolve(trigger.subscriber, trigger.namespace));
+    localSubscribers.set(trigger, url);
+  }
+  return url;
+}
+
 /** A KafkaSink reference names a topic; anything else resolves to an HTTP sink. */
 export function deadLetterTarget(runtime: EventingRuntime, sink: Destination, namespace: string): DeadLetterTarget {
   if (sink.ref?.kind === 'KafkaSink') {
