@@ -36,9 +36,7 @@ export function ingressAuthFromEnv(env: NodeJS.ProcessEnv = process.env): Ingres
   const keySources = [secret && 'INGRESS_JWT_SECRET', keyFile && 'INGRESS_JWT_PUBLIC_KEY_FILE', jwksUrl && 'INGRESS_JWT_JWKS_URL'].filter(Boolean);
   if (keySources.length > 1) throw new Error(`set one of INGRESS_JWT_SECRET, INGRESS_JWT_PUBLIC_KEY_FILE or INGRESS_JWT_JWKS_URL, not ${keySources.join(' and ')}`);
   if (audience && keySources.length === 0) {
-    throw new Error(
-      'INGRESS_JWT_AUDIENCE needs a key to check tokens with: INGRESS_JWT_SECRET (HS256), INGRESS_JWT_PUBLIC_KEY_FILE (RS256/ES256) or INGRESS_JWT_JWKS_URL',
-    );
+    throw new Error('INGRESS_JWT_AUDIENCE needs a key to check tokens with: INGRESS_JWT_SECRET, INGRESS_JWT_PUBLIC_KEY_FILE or INGRESS_JWT_JWKS_URL');
   }
   if (!audience && (keySources.length > 0 || issuer)) throw new Error('a JWT setting is set but INGRESS_JWT_AUDIENCE is not: tokens need an audience to be checked against');
   if (secret && Buffer.byteLength(secret) < MIN_SECRET_BYTES) throw new Error(`INGRESS_JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes`);

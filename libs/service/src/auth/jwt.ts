@@ -14,12 +14,10 @@ export class KeysUnavailable extends Error {
 /**
  * Where the verification keys come from: a shared secret (HS*), one public key (RSA, EC or
  * Ed25519), or a JWKS endpoint, as OIDC issuers such as Kubernetes' service-account issuer
- * publish, whose keys rotate.
+ * publish, whose keys rotate. `cooldownMs`: how long after a fetch an unknown `kid` waits before
+ * the set is fetched again.
  */
-export type JwtKey =
-  | { kind: 'secret'; secret: Buffer }
-  | { kind: 'public'; key: KeyObject }
-  | { kind: 'jwks'; url: URL; /** How long a refetch on an unknown `kid` waits after the last fetch. */ cooldownMs: number };
+export type JwtKey = { kind: 'secret'; secret: Buffer } | { kind: 'public'; key: KeyObject } | { kind: 'jwks'; url: URL; cooldownMs: number };
 
 export interface JwtCheck {
   key: JwtKey;
