@@ -121,3 +121,22 @@ describe('RecordDispatcher', () => {
     await expect(dispatcher.dispatch(record(request))).resolves.toBe(false);
   });
 });
+
+describe('RecordDispatcher while Kafka is unreachable', () => {
+  it('holds the record until its reply can be produced, instead of losing it', async () => {
+    let down = 2;
+    const unreachable = Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092'), { retriable: true });
+    const { dispatcher, produced, warnings } = harness(async () => outcome, { produceFails: () => (down-- > 0 ? unreachable : undefined) });
+    await expect(dispatcher.dispatch(record(request))).resolves.toBe(true);
+    expect(produced.map((p) => p.event.id)).toEqual(['out-1']);
+    expect(warnings).toEqual([expect.stringContaining('retrying in 200 ms'), expect.stringContaining('retrying in 400 ms')]);
+  });
+
+  it('leaves the record unfinished when shutdown comes while Kafka is still down', async () => {
+    const unreachable = Object.assign(new Error('ECONNREFUSED'), { retriable: true });
+    const { dispatcher, abort } = harness(async () => outcome, { produceFails: () => unreachable });
+    const pending = dispatcher.dispatch(record(request));
+    setTimeout(() => abort.abort(), 50);
+    await expect(pending).resolves.toBe(false);
+  });
+});

@@ -3,6 +3,7 @@ import { CloudEventValidationError, parseKafka, type CloudEvent } from '@seldon-
 import { isRetryable, type CompiledTrigger } from '@seldon-eventing/eventing';
 import type { BrokerRef, DeliveryHandler } from '../bus';
 import type { AttemptOutcome } from '../delivery/attempt';
+import { sleep } from '../delivery/retry';
 import { logOutcome, sendEvent, type Sender } from '../delivery/send-event';
 import { TimeoutError, withTimeout } from '../delivery/timeout';
 import { DeliveryError } from '../errors';
@@ -78,13 +79,25 @@ export class RecordDispatcher {
     }
   }
 
+  /**
+   * Produces a reply or a dead letter. A failure no retry can change (a record over the limit)
+   * fails at once, to be dead-lettered; Kafka itself being unreachable is no fault of the event,
+   * so the record is held, uncommitted, until Kafka is back or shutdown (as a Kafka producer's
+   * delivery.timeout.ms holds it), rather than lost.
+   */
   private producer(target: BrokerRef | { topic: string }): Sender {
     return async (event) => {
-      try {
-        await this.options.produce(event, target);
-        return { ok: true };
-      } catch (err) {
-        return produceFailure(err, target);
+      for (let wait = 200; ; wait = Math.min(wait * 2, 5_000)) {
+        let failure: AttemptOutcome;
+        try {
+          await this.options.produce(event, target);
+          return { ok: true };
+        } catch (err) {
+          failure = produceFailure(err, target);
+        }
+        if (failure.ok || !failure.retryable) return failure;
+        this.options.log.warn(`event ${event.id}: ${failure.failure.message}; retrying in ${wait} ms`);
+        if (!(await sleep(wait, this.options.signal))) return failure;
       }
     };
   }
