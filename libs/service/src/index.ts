@@ -1,8 +1,10 @@
 export * from './auth/ingress-auth';
+export * from './auth.settings';
 export * from './default-broker';
 export * from './env';
 export * from './eventing-runtime';
 export * from './eventing.module';
+export * from './eventing.settings';
 export * from './expand-env';
 export * from './http';
 export * from './predictor-triggers';
@@ -12,4 +14,5 @@ export * from './readiness';
 export * from './run-service';
 export * from './service-info';
 export * from './service.module';
+export * from './service.settings';
 export * from './subscriptions';

@@ -27,7 +27,7 @@ interface Described {
 }
 
 /**
- * An empty value counts as unset unless `keepEmpty` is given: a blank line in a .env file or an
+ * An empty (or blank) value counts as unset unless `keepEmpty` is given: a blank line in a .env file or an
  * empty `env:` entry in a manifest then falls back to the default rather than failing.
  */
 interface Definition<T> extends Described {
@@ -45,7 +45,7 @@ function define<T>(name: string, d: Definition<T>): Setting<T> {
     description: d.description,
     defaultText: d.defaultText ?? (d.default === undefined ? 'none' : `\`${String(d.default)}\``),
     read(raw) {
-      if (raw === undefined || (raw === '' && !d.keepEmpty)) return d.default;
+      if (raw === undefined || (raw.trim() === '' && !d.keepEmpty)) return d.default;
       const value = d.parse(raw);
       if (value === undefined) throw new SettingError(name, `${name} must be ${d.accepts}, got '${raw}'`);
       return value;
@@ -93,9 +93,9 @@ function string(name: string, o: StringOptions & { default?: string }): Setting<
   return define(name, { ...o, default: o.default, accepts: 'a string', parse: (raw) => raw });
 }
 
-function oneOf<V extends string>(name: string, values: readonly V[], o: Described & { default: V }): Setting<V>;
-function oneOf<V extends string>(name: string, values: readonly V[], o: Described & { default?: undefined }): Setting<V | undefined>;
-function oneOf<V extends string>(name: string, values: readonly V[], o: Described & { default?: V }): Setting<V | undefined> {
+function oneOf<const V extends string>(name: string, values: readonly V[], o: Described & { default: NoInfer<V> }): Setting<V>;
+function oneOf<const V extends string>(name: string, values: readonly V[], o: Described & { default?: undefined }): Setting<V | undefined>;
+function oneOf<const V extends string>(name: string, values: readonly V[], o: Described & { default?: V }): Setting<V | undefined> {
   const choices = values.map((v) => `'${v}'`);
   const accepts = choices.length === 1 ? choices[0] : `${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}`;
   return define(name, {
@@ -160,7 +160,7 @@ function custom<T>(name: string, parse: (raw: string) => T, o: Described & { def
     description: o.description,
     defaultText: o.defaultText,
     read(raw) {
-      if (raw === undefined || raw === '') return o.default;
+      if (raw === undefined || raw.trim() === '') return o.default;
       try {
         return parse(raw);
       } catch (err) {
