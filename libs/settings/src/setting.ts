@@ -39,11 +39,17 @@ interface Definition<T> extends Described {
   parse(raw: string): T | undefined;
 }
 
+/** Numbers read as numbers in the README, words as code: `knative`, `true`. */
+function defaultTextOf(value: unknown): string {
+  if (value === undefined) return 'none';
+  return typeof value === 'number' ? String(value) : `\`${String(value)}\``;
+}
+
 function define<T>(name: string, d: Definition<T>): Setting<T> {
   return {
     name,
     description: d.description,
-    defaultText: d.defaultText ?? (d.default === undefined ? 'none' : `\`${String(d.default)}\``),
+    defaultText: d.defaultText ?? defaultTextOf(d.default),
     read(raw) {
       if (raw === undefined || (raw.trim() === '' && !d.keepEmpty)) return d.default;
       const value = d.parse(raw);

@@ -6,7 +6,8 @@ describe('setting kinds', () => {
     expect(inFlight.read(undefined)).toBe(64);
     expect(inFlight.read('')).toBe(64);
     expect(inFlight.read(' 12 ')).toBe(12);
-    expect(inFlight.defaultText).toBe('`64`');
+    expect(inFlight.defaultText).toBe('64');
+    expect(setting.bool('KAFKA_TLS', { default: false, description: '' }).defaultText).toBe('`false`');
     expect(() => inFlight.read('lots')).toThrow(new SettingError('KAFKA_MAX_IN_FLIGHT', "KAFKA_MAX_IN_FLIGHT must be an integer from 1 to 10000, got 'lots'"));
     expect(() => inFlight.read('0')).toThrow("KAFKA_MAX_IN_FLIGHT must be an integer from 1 to 10000, got '0'");
     expect(() => inFlight.read('10001')).toThrow("got '10001'");
