@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { renderTable, withTable, README } = require('./settings-table.js');
 
 /** Every app's SETTINGS, from the sources. */

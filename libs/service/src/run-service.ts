@@ -48,7 +48,7 @@ export interface ServiceApp {
  */
 export async function createServiceApp(module: Type<unknown>, options: ServiceOptions, settings: ServiceSettings = serviceSettings.read()): Promise<ServiceApp> {
   const framework = express();
-  let server: Server | undefined;
+  const server = createServer();
 
   @Module({ imports: [ServiceModule.forService(options.name), module] })
   class RootModule implements OnApplicationShutdown {
@@ -59,7 +59,7 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceOp
      * Nest would close its own: in-flight requests finish while the bus is still open.
      */
     async onApplicationShutdown(): Promise<void> {
-      if (server?.listening) await new Promise((resolve) => server?.close(resolve));
+      if (server.listening) await new Promise((resolve) => server.close(resolve));
     }
   }
 
@@ -75,7 +75,7 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceOp
   const gates = [intakeGate(app.get(Readiness)), ...(auth ? [ingressAuthGate(auth)] : [])];
   await app.startAllMicroservices();
   await app.init();
-  server = createServer(frontListener(gates, routes, settings.maxBodyBytes, framework));
+  server.on('request', frontListener(gates, routes, settings.maxBodyBytes, framework));
   return { app, server };
 }
 
