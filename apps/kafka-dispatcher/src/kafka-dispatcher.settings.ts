@@ -1,12 +1,11 @@
 import { defineSettings, setting, type SettingsOf } from '@seldon-eventing/settings';
 import { eventingSettings, portSettings, serviceIdentitySettings, serviceSettings } from '@seldon-eventing/service';
 import { transportSettings } from '@seldon-eventing/transport';
-import { DEFAULT_SELF_CONSUMING } from './dispatched-triggers';
 
 export const kafkaDispatcherSettings = defineSettings('Kafka dispatcher', {
   // Empty is a value here: no service consumes its own Triggers, the dispatcher delivers them all.
   selfConsumingServices: setting.list('KAFKA_SELF_CONSUMING_SERVICES', {
-    default: DEFAULT_SELF_CONSUMING,
+    default: ['response-publisher', 'event-display'],
     keepEmpty: true,
     description: 'Services that consume their own Triggers on kafka; the kafka-dispatcher delivers every other non-predictor Trigger over HTTP',
   }),

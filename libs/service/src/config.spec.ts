@@ -1,18 +1,7 @@
-import { join } from 'node:path';
-import { loadEventingRuntime } from './eventing-runtime';
-import { expandEnv } from './expand-env';
-import { predictorTriggers } from './predictor-triggers';
-import { planSubscriptions, servedByService } from './subscriptions';
 import { servicePort } from './run-service';
 import { portSettings, serviceSettings } from './service.settings';
 
 describe('service configuration', () => {
-  it('expands ${VAR} and ${VAR:-default} like a shell, and names a missing variable', () => {
-    const env = { EVENT_DISPLAY_PORT: '9999' };
-    expect(expandEnv('http://127.0.0.1:${EVENT_DISPLAY_PORT:-8084} ${MODEL_SERVER_PORT:-9000}', env)).toBe('http://127.0.0.1:9999 9000');
-    expect(() => expandEnv('${NOPE}', {})).toThrow('${NOPE} is used in configuration but not set');
-  });
-
   it("listens on the service's own port variable, else PORT, else its default", () => {
     const broker = { name: 'broker', defaultPort: 8080, portEnv: 'BROKER_PORT' } as const;
     const port = (env: NodeJS.ProcessEnv) => servicePort(broker, serviceSettings.read(env), portSettings.read(env));
@@ -31,20 +20,5 @@ describe('service configuration', () => {
         "  - LOG_FORMAT must be one of 'text' or 'json', got 'xml'",
       ].join('\n'),
     );
-  });
-
-  it("selects the Triggers whose subscriber is this service's cluster address", () => {
-    const select = servedByService('event-display', 'default');
-    const trigger = {} as never;
-    expect(select(trigger, new URL('http://event-display.default.svc.cluster.local/'))).toBe(true);
-    expect(select(trigger, new URL('http://event-display.other.svc.cluster.local/'))).toBe(false);
-  });
-
-  it('gives each subscription its resolved subscriber, which kafka dead letters name as knativeerrordest', () => {
-    const runtime = loadEventingRuntime({ EVENTING_MANIFESTS: join(__dirname, '../../../config/manifests'), LOCAL_ADDRESSES: '' });
-    const [subscription, ...others] = planSubscriptions(runtime, predictorTriggers);
-    expect(others).toEqual([]);
-    expect(subscription.trigger.name).toBe('seldon-eventing-sklearn-trigger');
-    expect(subscription.subscriber?.href).toBe('http://iris-deployment-default.default.svc.cluster.local:8000/api/v1.0/predictions');
   });
 });

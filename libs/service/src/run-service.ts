@@ -4,11 +4,11 @@ import { INestApplicationContext, Logger, Module, OnApplicationShutdown, Type } 
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
-import { CloudEventsServer, isDeliveryPath, KnativeHttpBus, type Bus, type Subscription } from '@seldon-eventing/transport';
+import type { CompiledTrigger } from '@seldon-eventing/eventing';
+import { CloudEventsServer, connectCloudEventsServer, isDeliveryPath, KnativeHttpBus, type Bus } from '@seldon-eventing/transport';
 import { ingressAuthFromEnv, ingressAuthGate } from './auth/ingress-auth';
 import { frontListener, type RawRoute } from './http';
 import { BUS } from './eventing.module';
-import { EVENTING_RUNTIME, type EventingRuntime } from './eventing-runtime';
 import { intakeGate } from './intake-gate';
 import { createLogger } from './logger';
 import { Readiness } from './readiness';
@@ -21,10 +21,11 @@ export interface ServiceOptions {
   /** Service-specific port variable, e.g. BROKER_PORT (one of the Ports settings); PORT is honoured too (containers). */
   portEnv?: keyof PortSettings;
   /**
-   * For services that consume events: picks the Triggers they serve. Their module must import
-   * EventingModule.forRoot(); `@MessagePattern(<type pattern>)` handlers then receive the events.
+   * For services that consume events: the Triggers they serve. Their module must import
+   * EventingModule.forRoot(); `@MessagePattern`/`@EventPattern(<type pattern>)` handlers then
+   * receive the events.
    */
-  subscribe?: (runtime: EventingRuntime) => Subscription[];
+  subscribe?: (app: INestApplicationContext) => CompiledTrigger[];
   /** The service's per-event hot paths, served ahead of Nest (see RawRoute). */
   rawRoutes?: (app: INestApplicationContext) => RawRoute[];
   /**
@@ -130,8 +131,8 @@ export function listen(server: Server, port: number, host: string): Promise<void
 }
 
 /** Connects the service's handlers to the bus; on knative, deliveries arrive as a raw route. */
-function connectSubscriptions(app: NestExpressApplication, subscribe: (runtime: EventingRuntime) => Subscription[]): RawRoute[] {
+function connectSubscriptions(app: NestExpressApplication, subscribe: (app: INestApplicationContext) => CompiledTrigger[]): RawRoute[] {
   const bus = app.get<Bus>(BUS);
-  app.connectMicroservice({ strategy: new CloudEventsServer(bus, subscribe(app.get(EVENTING_RUNTIME))) });
+  connectCloudEventsServer(app, new CloudEventsServer(bus, subscribe(app), new Logger('CloudEventsServer')));
   return bus instanceof KnativeHttpBus ? [{ serves: isDeliveryPath, handle: bus.receiver.handle }] : [];
 }

@@ -3,6 +3,7 @@ import { KafkaBus } from './kafka/kafka-bus';
 import { kafkaConfig } from './kafka/kafka-settings';
 import { KnativeHttpBus } from './knative-http/knative-http-bus';
 import { sinkToken } from './knative-http/sink-token';
+import type { LogFactory } from './log';
 import { DEFAULT_BROKER_PORT, transportSettings, type TransportSettings } from './transport.settings';
 
 export type Backend = TransportSettings['backend'];
@@ -12,7 +13,7 @@ export type Backend = TransportSettings['backend'];
  * (default: the embedded broker's default broker) with the token of K_SINK_TOKEN(_FILE), if any;
  * EVENTING_TRANSPORT=kafka uses KAFKA_BROKERS.
  */
-export function createBus(clientId: string, settings: TransportSettings): Bus {
+export function createBus(clientId: string, settings: TransportSettings, logger: LogFactory): Bus {
   if (settings.backend === 'kafka') {
     return new KafkaBus({
       kafka: kafkaConfig(clientId, settings),
@@ -24,6 +25,7 @@ export function createBus(clientId: string, settings: TransportSettings): Bus {
       fromBeginning: settings.kafkaInitialOffset === 'earliest',
       publishTimeoutMs: settings.publishTimeoutMs,
       sessionTimeoutMs: settings.kafkaSessionTimeoutMs,
+      logger,
     });
   }
   const { namespace, name } = settings.defaultBroker;
@@ -46,6 +48,6 @@ export function defaultBrokerFromEnv(env?: NodeJS.ProcessEnv): BrokerRef {
 }
 
 /** @deprecated use `createBus(clientId, transportSettings.read())`; kept until every caller does. */
-export function createBusFromEnv(clientId: string, env?: NodeJS.ProcessEnv): Bus {
-  return createBus(clientId, transportSettings.read(env));
+export function createBusFromEnv(clientId: string, env: NodeJS.ProcessEnv | undefined, logger: LogFactory): Bus {
+  return createBus(clientId, transportSettings.read(env), logger);
 }
