@@ -1,7 +1,7 @@
 import { defineSettings, setting } from '@seldon-eventing/settings';
 
-// Deprecated: the callers left (broker.module, predictor-client, outcome.handler,
-// event-display's history, eventing-runtime) move to their settings groups; then this file goes.
+// Deprecated: the callers left (broker.module, predictor-client, outcome.handler) move to their
+// apps' settings groups; then this file goes.
 
 /** @deprecated read the setting from its group in a `*.settings.ts` file. */
 export function envInt(name: string, fallback: number, env?: NodeJS.ProcessEnv): number {

@@ -32,7 +32,3 @@ export const serviceIdentitySettings = defineSettings('This service in the clust
 
 export type ServiceIdentitySettings = SettingsOf<typeof serviceIdentitySettings>;
 
-/** The whole environment, for `${NAME}` in LOCAL_ADDRESSES: its names are the user's to choose. */
-export function templateEnvironment(): NodeJS.ProcessEnv {
-  return process.env;
-}
