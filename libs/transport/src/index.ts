@@ -2,6 +2,7 @@ export * from './bus';
 export * from './bus-from-env';
 export * from './errors';
 export * from './overrides';
+export * from './transport.settings';
 export * from './delivery/attempt';
 export * from './delivery/retry';
 export * from './delivery/send-event';
