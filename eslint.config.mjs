@@ -24,6 +24,10 @@ export default [
             { sourceTag: 'scope:eventing', onlyDependOnLibsWithTags: ['scope:settings', 'scope:cloudevents'] },
             { sourceTag: 'scope:seldon', onlyDependOnLibsWithTags: ['scope:settings', 'scope:cloudevents', 'scope:eventing'] },
             { sourceTag: 'scope:transport', onlyDependOnLibsWithTags: ['scope:settings', 'scope:cloudevents', 'scope:eventing'] },
+            // Where Seldon and eventing meet: who serves each Trigger.
+            { sourceTag: 'scope:topology', onlyDependOnLibsWithTags: ['scope:settings', 'scope:cloudevents', 'scope:eventing', 'scope:seldon'] },
+            // The service shell knows nothing of Seldon nor of the topology.
+            { sourceTag: 'scope:service', onlyDependOnLibsWithTags: ['scope:settings', 'scope:cloudevents', 'scope:eventing', 'scope:transport'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
           ],
         },
@@ -41,6 +45,12 @@ export default [
         { object: 'process', property: 'env', message: 'Read environment variables through a settings group in a *.settings.ts file (see libs/settings).' },
       ],
     },
+  },
+  {
+    // The transport is usable without Nest: only its Nest adapter (nest/) imports the framework.
+    files: ['libs/transport/src/**/*.ts'],
+    ignores: ['libs/transport/src/nest/**', '**/*.spec.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['@nestjs/*'], message: 'Only libs/transport/src/nest/ may import NestJS.' }] }] },
   },
   {
     files: ['**/*.spec.ts', '**/*.e2e.ts', 'e2e/**/*.ts'],

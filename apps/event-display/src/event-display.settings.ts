@@ -1,5 +1,6 @@
 import { defineSettings, setting, type SettingsOf } from '@seldon-eventing/settings';
-import { eventingSettings, portSettings, serviceIdentitySettings, serviceSettings } from '@seldon-eventing/service';
+import { portSettings, serviceIdentitySettings, serviceSettings } from '@seldon-eventing/service';
+import { topologySettings } from '@seldon-eventing/topology';
 import { transportSettings } from '@seldon-eventing/transport';
 
 export const eventDisplaySettings = defineSettings('Event display', {
@@ -9,4 +10,4 @@ export const eventDisplaySettings = defineSettings('Event display', {
 export type EventDisplaySettings = SettingsOf<typeof eventDisplaySettings>;
 
 /** Every settings group the event-display reads (the README's settings table is generated from these). */
-export const SETTINGS = [serviceSettings, portSettings, eventingSettings, serviceIdentitySettings, transportSettings, eventDisplaySettings];
+export const SETTINGS = [serviceSettings, portSettings, topologySettings, serviceIdentitySettings, transportSettings, eventDisplaySettings];

@@ -6,7 +6,8 @@ import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-ex
 import express from 'express';
 import type { CompiledTrigger } from '@seldon-eventing/eventing';
 import { CloudEventsServer, connectCloudEventsServer, isDeliveryPath, KnativeHttpBus, type Bus } from '@seldon-eventing/transport';
-import { ingressAuthFromEnv, ingressAuthGate } from './auth/ingress-auth';
+import { authSettings } from './auth.settings';
+import { ingressAuth, ingressAuthGate } from './auth/ingress-auth';
 import { frontListener, type RawRoute } from './http';
 import { BUS } from './eventing.module';
 import { intakeGate } from './intake-gate';
@@ -72,7 +73,7 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceOp
   app.set('etag', false);
   const routes = options.rawRoutes?.(app) ?? [];
   if (options.subscribe) routes.push(...connectSubscriptions(app, options.subscribe));
-  const auth = options.ingress ? ingressAuthFromEnv() : undefined;
+  const auth = options.ingress ? ingressAuth(authSettings.read()) : undefined;
   const gates = [intakeGate(app.get(Readiness)), ...(auth ? [ingressAuthGate(auth)] : [])];
   await app.startAllMicroservices();
   await app.init();

@@ -1,4 +1,4 @@
-import { serviceIdentitySettings } from './eventing.settings';
+import { serviceIdentitySettings } from './service-identity.settings';
 
 /** Identity of the running service, injectable anywhere in its module tree. */
 export class ServiceInfo {

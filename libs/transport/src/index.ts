@@ -1,5 +1,5 @@
 export * from './bus';
-export * from './bus-from-env';
+export * from './create-bus';
 export * from './errors';
 export * from './overrides';
 export * from './transport.settings';

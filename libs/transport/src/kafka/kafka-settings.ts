@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { Logger } from '@nestjs/common';
 import { logLevel, type KafkaConfig, type logCreator, type SASLOptions } from 'kafkajs';
+import type { LogFactory } from '../log';
 import type { TransportSettings } from '../transport.settings';
 
-/** kafkajs logs through Nest's logger, so they read like every other line of the service. */
-const nestLogCreator: logCreator = () => {
-  const logger = new Logger('kafkajs');
-  return ({ level, log }) => {
-    const { message, timestamp: _t, logger: _l, ...rest } = log;
+/** kafkajs logs through the service's logger, so they read like every other line of the service. */
+const logCreatorOf = (logger: LogFactory): logCreator => () => {
+  const log = logger('kafkajs');
+  return ({ level, log: entry }) => {
+    const { message, timestamp: _t, logger: _l, ...rest } = entry;
     const detail = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
-    if (level === logLevel.ERROR) logger.error(`${message}${detail}`);
-    else if (level === logLevel.WARN) logger.warn(`${message}${detail}`);
-    else logger.debug(`${message}${detail}`);
+    if (level === logLevel.ERROR) log.error(`${message}${detail}`);
+    else if (level === logLevel.WARN) log.warn(`${message}${detail}`);
+    else log.debug(`${message}${detail}`);
   };
 };
 
@@ -21,13 +21,13 @@ const nestLogCreator: logCreator = () => {
  * implied by KAFKA_TLS_CA_FILE) with the optional client certificate. Certificate files are read
  * here, so an unreadable one stops the start.
  */
-export function kafkaConfig(clientId: string, settings: TransportSettings): KafkaConfig {
+export function kafkaConfig(clientId: string, settings: TransportSettings, logger: LogFactory): KafkaConfig {
   if (settings.kafkaBrokers.length === 0) throw new Error('KAFKA_BROKERS must name at least one broker (host:port) for the kafka backend');
   const config: KafkaConfig = {
     clientId: settings.kafkaClientId ?? clientId,
     brokers: settings.kafkaBrokers,
     logLevel: logLevel.WARN,
-    logCreator: nestLogCreator,
+    logCreator: logCreatorOf(logger),
     connectionTimeout: 3000,
     retry: { initialRetryTime: 100, retries: 8 },
   };

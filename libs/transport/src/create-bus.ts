@@ -1,10 +1,10 @@
-import type { Bus, BrokerRef } from './bus';
+import type { Bus } from './bus';
 import { KafkaBus } from './kafka/kafka-bus';
 import { kafkaConfig } from './kafka/kafka-settings';
 import { KnativeHttpBus } from './knative-http/knative-http-bus';
 import { sinkToken } from './knative-http/sink-token';
 import type { LogFactory } from './log';
-import { DEFAULT_BROKER_PORT, transportSettings, type TransportSettings } from './transport.settings';
+import { DEFAULT_BROKER_PORT, type TransportSettings } from './transport.settings';
 
 export type Backend = TransportSettings['backend'];
 
@@ -16,7 +16,7 @@ export type Backend = TransportSettings['backend'];
 export function createBus(clientId: string, settings: TransportSettings, logger: LogFactory): Bus {
   if (settings.backend === 'kafka') {
     return new KafkaBus({
-      kafka: kafkaConfig(clientId, settings),
+      kafka: kafkaConfig(clientId, settings, logger),
       defaultBroker: settings.defaultBroker,
       overrides: settings.overrides,
       partitions: settings.kafkaTopicPartitions,
@@ -35,19 +35,4 @@ export function createBus(clientId: string, settings: TransportSettings, logger:
     publishTimeoutMs: settings.publishTimeoutMs,
     sinkToken: sinkToken(settings),
   });
-}
-
-/** @deprecated read `transportSettings` once at start and pass it on; kept until every caller does. */
-export function backendFromEnv(env?: NodeJS.ProcessEnv): Backend {
-  return transportSettings.read(env).backend;
-}
-
-/** @deprecated read `transportSettings` once at start and pass it on; kept until every caller does. */
-export function defaultBrokerFromEnv(env?: NodeJS.ProcessEnv): BrokerRef {
-  return transportSettings.read(env).defaultBroker;
-}
-
-/** @deprecated use `createBus(clientId, transportSettings.read())`; kept until every caller does. */
-export function createBusFromEnv(clientId: string, env: NodeJS.ProcessEnv | undefined, logger: LogFactory): Bus {
-  return createBus(clientId, transportSettings.read(env), logger);
 }
