@@ -1,7 +1,7 @@
-import type { CloudEvent } from '@seldon-eventing/cloudevents';
+import { isMapping, type CloudEvent } from '@seldon-eventing/cloudevents';
 import { ManifestError, UnsupportedFilterError } from './errors';
 import { normalizeAttributes, normalizeFilterList, type Fail } from './filter-spec';
-import { describeOrigin, isMapping, show, typeName } from './manifests';
+import { describeOrigin, describeValue, typeName } from './manifests';
 import { describeTrigger, triggerOriginOf, type SubscriptionsApiFilter, type Trigger } from './model';
 
 export type EventFilter = (event: CloudEvent) => boolean;
@@ -162,7 +162,7 @@ export function compileFilter(trigger: Trigger): EventFilter {
 
   if (filters.length === 0) return attributes ? compileAttributes(attributes) : matchAll;
 
-  const id = `trigger ${show(trigger.namespace)}/${show(trigger.name)}`;
+  const id = `trigger ${describeValue(trigger.namespace)}/${describeValue(trigger.name)}`;
   const cesql = (field: string, expression: string): never => {
     const origin = triggerOriginOf(trigger);
     const from = origin ? ` (${describeOrigin(origin)})` : '';

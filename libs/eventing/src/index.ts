@@ -5,6 +5,7 @@ export {
   loadManifestFiles,
   loadManifests,
   originOf,
+  typeName,
   type KubeObject,
   type ManifestOrigin,
   type ObjectMeta,

@@ -1,7 +1,8 @@
+import { isAbsoluteUri, isMapping } from '@seldon-eventing/cloudevents';
 import { parseIsoDuration } from './duration';
 import { ManifestError } from './errors';
 import { normalizeAttributes, normalizeFilterList, type Fail } from './filter-spec';
-import { describeOrigin, isMapping, locate, originOf, show, typeName, type KubeObject, type ManifestOrigin } from './manifests';
+import { describeOrigin, describeValue, locate, originOf, typeName, type KubeObject, type ManifestOrigin } from './manifests';
 
 export interface Reference {
   apiVersion: string;
@@ -131,13 +132,6 @@ function rejectUnknown(raw: Record<string, unknown>, field: string, known: reado
       fail(`${field}.${key}`, `is not supported (supported fields: ${known.join(', ')})`);
     }
   }
-}
-
-const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:/;
-
-/** Whether `uri` is absolute (has a scheme), as Go's url.URL.IsAbs() has it. */
-export function isAbsoluteUri(uri: string): boolean {
-  return ABSOLUTE_URI.test(uri);
 }
 
 function nonEmpty(value: unknown, field: string, fail: Fail): string {
@@ -308,6 +302,6 @@ export function parseBroker(obj: KubeObject): Broker {
 /** `Trigger ns/name` with its file and document when known, for messages about a Trigger. */
 export function describeTrigger(trigger: Trigger): string {
   const origin = triggerOriginOf(trigger);
-  const id = `Trigger ${show(trigger?.namespace)}/${show(trigger?.name)}`;
+  const id = `Trigger ${describeValue(trigger?.namespace)}/${describeValue(trigger?.name)}`;
   return origin ? `${describeOrigin(origin)} (${id})` : id;
 }

@@ -1,7 +1,8 @@
+import { isAbsoluteUri, isMapping } from '@seldon-eventing/cloudevents';
 import type { EventingConfig } from './config';
 import { ResolutionError } from './errors';
-import { isMapping, show, typeName, type KubeObject } from './manifests';
-import { isAbsoluteUri, type Destination, type Reference } from './model';
+import { describeValue, typeName, type KubeObject } from './manifests';
+import type { Destination, Reference } from './model';
 
 /**
  * Computes the address URL of an object whose manifest has no `status.address.url` (a
@@ -17,7 +18,7 @@ export interface SubscriberResolverOptions {
 }
 
 function describeRef(ref: Reference, namespace: string): string {
-  return `${show(ref.kind)} ${namespace}/${show(ref.name)} (${show(ref.apiVersion)})`;
+  return `${describeValue(ref.kind)} ${namespace}/${describeValue(ref.name)} (${describeValue(ref.apiVersion)})`;
 }
 
 function absolute(value: string): URL | undefined {
@@ -97,10 +98,10 @@ export class SubscriberResolver {
     const ns = ref.namespace === undefined || ref.namespace === null || ref.namespace === '' ? namespace : ref.namespace;
     for (const field of ['apiVersion', 'kind', 'name'] as const) {
       if (typeof ref[field] !== 'string' || ref[field] === '') {
-        throw new ResolutionError(`ref.${field} is required (ref ${describeRef(ref, show(ns))})`);
+        throw new ResolutionError(`ref.${field} is required (ref ${describeRef(ref, describeValue(ns))})`);
       }
     }
-    if (typeof ns !== 'string' || ns === '') throw new ResolutionError(`no namespace for ${describeRef(ref, show(ns))}`);
+    if (typeof ns !== 'string' || ns === '') throw new ResolutionError(`no namespace for ${describeRef(ref, describeValue(ns))}`);
     const what = describeRef(ref, ns);
 
     // Kubernetes Services are special-cased: callable without being Addressable.

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { describeObject, ManifestError, originOf, type AddressableResolver, type KubeObject } from '@seldon-eventing/eventing';
+import { isMapping } from '@seldon-eventing/cloudevents';
+import { describeObject, ManifestError, originOf, typeName, type AddressableResolver, type KubeObject } from '@seldon-eventing/eventing';
 import { isDns1123Label } from './names';
 import { predictorPath, type SeldonProtocol } from './paths';
 
@@ -55,16 +56,6 @@ export interface DeploymentUrlOptions {
 }
 
 type Json = Record<string, unknown>;
-
-const isMapping = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
-  return typeof value === 'object' ? 'a mapping' : typeof value;
-}
 
 function where(obj: KubeObject): string {
   const what = describeObject(obj);
