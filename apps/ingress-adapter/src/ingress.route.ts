@@ -15,16 +15,16 @@ export function ingressRoute(door: Pick<FrontDoor, 'acceptEvents' | 'acceptPredi
     async handle(request, res) {
       if (answeredNonPost(request, res)) return;
       if (isSeldonIngressPath(request.path)) {
-        return answer(res, async () => [await door.acceptPrediction(defaultBroker, deploymentOf(request.path), request.headers, request.body)]);
+        return respond(res, async () => [await door.acceptPrediction(defaultBroker, deploymentOf(request.path), request.headers, request.body)]);
       }
       const broker = brokerOfPath(request.path, defaultBroker);
       if (!broker) return sendError(res, 400, `'${request.path}' is not a /<namespace>/<broker> path`);
-      return answer(res, () => door.acceptEvents(broker, request.headers, request.body));
+      return respond(res, () => door.acceptEvents(broker, request.headers, request.body));
     },
   };
 }
 
-async function answer(res: ServerResponse, accept: () => Promise<string[]>): Promise<void> {
+async function respond(res: ServerResponse, accept: () => Promise<string[]>): Promise<void> {
   try {
     const ids = await accept();
     sendJson(res, 202, ids.length === 1 ? { id: ids[0] } : { ids });

@@ -4,6 +4,7 @@ export {
   describeObject,
   loadManifestFiles,
   loadManifests,
+  locate,
   originOf,
   typeName,
   type KubeObject,

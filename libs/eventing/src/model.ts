@@ -86,7 +86,7 @@ export function triggerOriginOf(trigger: Trigger): ManifestOrigin | undefined {
   return typeof trigger === 'object' && trigger !== null ? triggerOrigins.get(trigger) : undefined;
 }
 
-function failer(obj: KubeObject): Fail {
+function manifestFail(obj: KubeObject): Fail {
   const where = locate(obj);
   return (field: string, problem: string): never => {
     throw new ManifestError(`${where}: ${field} ${problem}`);
@@ -97,7 +97,7 @@ function checkKind(obj: KubeObject, kind: 'Trigger' | 'Broker'): void {
   if (!isMapping(obj) || !isMapping(obj.metadata)) {
     throw new ManifestError(`a ${kind} must be a Kubernetes object with metadata, got ${typeName(obj)}`);
   }
-  const fail: Fail = failer(obj);
+  const fail: Fail = manifestFail(obj);
   if (obj.kind !== kind) fail('kind', `must be ${kind}, got ${typeName(obj.kind)}`);
   if (typeof obj.apiVersion !== 'string' || apiGroup(obj.apiVersion) !== EVENTING_GROUP) {
     fail('apiVersion', `must be ${EVENTING_GROUP}/<version> for a ${kind}, got ${typeName(obj.apiVersion)}`);
@@ -251,7 +251,7 @@ const TRIGGER_SPEC_FIELDS = ['broker', 'filter', 'filters', 'subscriber', 'deliv
  */
 export function parseTrigger(obj: KubeObject): Trigger {
   checkKind(obj, 'Trigger');
-  const fail: Fail = failer(obj);
+  const fail: Fail = manifestFail(obj);
   const namespace = namespaceOf(obj);
   const spec: unknown = obj.spec;
   if (!present(spec)) fail('spec', 'is required (a Trigger needs at least spec.subscriber)');
@@ -288,7 +288,7 @@ export function parseTrigger(obj: KubeObject): Trigger {
 /** A Broker of eventing.knative.dev v1alpha1, v1beta1 or v1: its name and delivery spec. */
 export function parseBroker(obj: KubeObject): Broker {
   checkKind(obj, 'Broker');
-  const fail: Fail = failer(obj);
+  const fail: Fail = manifestFail(obj);
   const namespace = namespaceOf(obj);
   const broker: Broker = { name: obj.metadata.name, namespace, annotations: annotationsOf(obj) };
   const spec: unknown = obj.spec;

@@ -21,7 +21,7 @@ function describeRef(ref: Reference, namespace: string): string {
   return `${describeValue(ref.kind)} ${namespace}/${describeValue(ref.name)} (${describeValue(ref.apiVersion)})`;
 }
 
-function absolute(value: string): URL | undefined {
+function absoluteUrl(value: string): URL | undefined {
   if (!isAbsoluteUri(value)) return undefined;
   try {
     const url = new URL(value);
@@ -76,7 +76,7 @@ export class SubscriberResolver {
     if (uri !== undefined && typeof uri !== 'string') throw new ResolutionError(`destination uri must be a string, got ${typeName(uri)}`);
     if (ref === undefined || ref === null) {
       if (uri === undefined || uri === '') throw new ResolutionError('a destination needs ref or uri');
-      const url = absolute(uri);
+      const url = absoluteUrl(uri);
       if (!url) throw new ResolutionError(`destination uri ${JSON.stringify(uri)} must be an absolute URL with a scheme and a host when there is no ref`);
       return url;
     }
@@ -106,7 +106,7 @@ export class SubscriberResolver {
 
     // Kubernetes Services are special-cased: callable without being Addressable.
     if (ref.apiVersion === 'v1' && ref.kind === 'Service') {
-      const url = absolute(`http://${ref.name}.${ns}.svc.${this.clusterDomain}`);
+      const url = absoluteUrl(`http://${ref.name}.${ns}.svc.${this.clusterDomain}`);
       if (!url) throw new ResolutionError(`${what} does not make a valid host name`);
       return url;
     }
@@ -122,7 +122,7 @@ export class SubscriberResolver {
       from = `the ${ref.kind} resolver`;
       if (address === undefined || address === '') throw new ResolutionError(`${what} has no status.address.url, and the ${ref.kind} resolver found no address`);
     }
-    const url = typeof address === 'string' ? absolute(address) : undefined;
+    const url = typeof address === 'string' ? absoluteUrl(address) : undefined;
     if (!url) throw new ResolutionError(`${what}: ${from} gave ${JSON.stringify(address)}, which is not an absolute URL with a host`);
     return url;
   }

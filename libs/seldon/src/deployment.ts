@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isMapping } from '@seldon-eventing/cloudevents';
-import { describeObject, ManifestError, originOf, typeName, type AddressableResolver, type KubeObject } from '@seldon-eventing/eventing';
+import { locate, ManifestError, typeName, type AddressableResolver, type KubeObject } from '@seldon-eventing/eventing';
 import { isDns1123Label } from './names';
 import { predictorPath, type SeldonProtocol } from './paths';
 
@@ -56,14 +56,6 @@ export interface DeploymentUrlOptions {
 }
 
 type Json = Record<string, unknown>;
-
-function where(obj: KubeObject): string {
-  const what = describeObject(obj);
-  const origin = originOf(obj);
-  if (!origin) return what;
-  const item = origin.item === undefined ? '' : ` item ${origin.item}`;
-  return `${origin.source ? `${origin.source} ` : ''}document ${origin.document}${item} (${what})`;
-}
 
 /** Whether `obj` is a SeldonDeployment of a known machinelearning.seldon.io version. */
 export function isSeldonDeployment(obj: Pick<KubeObject, 'apiVersion' | 'kind'>): boolean {
@@ -128,7 +120,7 @@ export function parseSeldonDeployment(obj: KubeObject): SeldonDeployment {
   if (!isMapping(obj) || !isMapping(obj.metadata)) {
     throw new ManifestError(`a SeldonDeployment must be a Kubernetes object with metadata, got ${typeName(obj)}`);
   }
-  const at = where(obj);
+  const at = locate(obj);
   const fail = (field: string, problem: string): never => {
     throw new ManifestError(`${at}: ${field} ${problem}`);
   };
