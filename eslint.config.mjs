@@ -19,13 +19,26 @@ export default [
           allow: ['.*/tools/run/services\\.js$', '.*/tools/kafka/kafka\\.js$'],
           depConstraints: [
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'scope:cloudevents', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'scope:eventing', onlyDependOnLibsWithTags: ['scope:cloudevents'] },
-            { sourceTag: 'scope:seldon', onlyDependOnLibsWithTags: ['scope:cloudevents', 'scope:eventing'] },
-            { sourceTag: 'scope:transport', onlyDependOnLibsWithTags: ['scope:cloudevents', 'scope:eventing'] },
+            { sourceTag: 'scope:settings', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'scope:cloudevents', onlyDependOnLibsWithTags: ['scope:settings'] },
+            { sourceTag: 'scope:eventing', onlyDependOnLibsWithTags: ['scope:settings', 'scope:cloudevents'] },
+            { sourceTag: 'scope:seldon', onlyDependOnLibsWithTags: ['scope:settings', 'scope:cloudevents', 'scope:eventing'] },
+            { sourceTag: 'scope:transport', onlyDependOnLibsWithTags: ['scope:settings', 'scope:cloudevents', 'scope:eventing'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
           ],
         },
+      ],
+    },
+  },
+  {
+    // One settings surface: the environment is read only by the settings modules (typed,
+    // validated, documented in the README's generated table), never ad hoc.
+    files: ['libs/**/*.ts', 'apps/**/*.ts'],
+    ignores: ['**/*.settings.ts', '**/*.spec.ts', 'libs/settings/src/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read environment variables through a settings group in a *.settings.ts file (see libs/settings).' },
       ],
     },
   },

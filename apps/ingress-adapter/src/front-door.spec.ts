@@ -2,8 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CloudEvent } from '@seldon-eventing/cloudevents';
 import { AddressMap, EventingConfig, loadManifests, SubscriberResolver } from '@seldon-eventing/eventing';
-import type { RawRoute } from '@seldon-eventing/service';
-import { CloudEventsClient, PublishError, type BrokerRef, type Bus } from '@seldon-eventing/transport';
+import { frontListener, type RawRoute } from '@seldon-eventing/service';
+import { Topology } from '@seldon-eventing/topology';
+import { PublishError, type BrokerRef, type Bus } from '@seldon-eventing/transport';
 import { FrontDoor, INGRESS_SOURCE } from './front-door';
 import { ingressRoute } from './ingress.route';
 
@@ -20,8 +21,7 @@ metadata: { name: ml, namespace: models }
 const PAYLOAD = '{"data":{"ndarray":[[5.1,3.5,1.4,0.2]]}}';
 
 /** A bus that records what it is given and refuses what `refusal` says it should. */
-class RecordingBus implements Bus {
-  readonly backend = 'knative' as const;
+class RecordingBus implements Pick<Bus, 'publish'> {
   readonly published: { event: CloudEvent; broker?: BrokerRef }[] = [];
   refusal: (event: CloudEvent) => Error | undefined = () => undefined;
 
@@ -30,20 +30,11 @@ class RecordingBus implements Bus {
     if (refused) throw refused;
     this.published.push({ event, broker });
   }
-
-  async listen(): Promise<void> {}
-  async close(): Promise<void> {}
 }
 
-/** Serves one raw route on a real HTTP server, as the service's front listener hands it requests. */
+/** Serves one raw route on a real HTTP server, through the service's own front listener. */
 async function serveRoute(route: RawRoute): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (!route.serves(path)) return void res.writeHead(404).end();
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => void route.handle({ method: req.method ?? 'GET', path, headers: req.headers, body: Buffer.concat(chunks) }, res));
-  });
+  const server = createServer(frontListener([], [route], 1 << 20, (_req, res) => res.writeHead(404).end()));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
@@ -67,7 +58,8 @@ describe('ingress adapter front door', () => {
 
   beforeAll(async () => {
     const config = EventingConfig.fromManifests(loadManifests(MANIFESTS));
-    const door = new FrontDoor({ config, addresses: AddressMap.empty(), resolver: new SubscriberResolver(config) }, new CloudEventsClient(bus));
+    const topology = new Topology(config, AddressMap.empty(), new SubscriberResolver(config), { selfConsuming: [], serviceNamespace: 'default', clusterDomain: 'cluster.local' });
+    const door = new FrontDoor(topology, bus);
     ({ url, server } = await serveRoute(ingressRoute(door, defaultBroker)));
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));

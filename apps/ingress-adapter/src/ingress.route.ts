@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { isSeldonIngressPath, SeldonPayloadError, seldonIngressDeployment, type DeploymentName } from '@seldon-eventing/seldon';
-import { answeredNonPost, brokerOfPath, errorBody, isBrokerPath, sendError, sendJson, type RawRoute } from '@seldon-eventing/service';
+import { answerNonPost, brokerOfPath, errorBody, isBrokerPath, sendError, sendJson, type RawRoute } from '@seldon-eventing/service';
 import type { BrokerRef } from '@seldon-eventing/transport';
 import { Refusal, type FrontDoor } from './front-door';
 
@@ -13,7 +13,7 @@ export function ingressRoute(door: Pick<FrontDoor, 'acceptEvents' | 'acceptPredi
   return {
     serves: (path) => isBrokerPath(path) || isSeldonIngressPath(path),
     async handle(request, res) {
-      if (answeredNonPost(request, res)) return;
+      if (answerNonPost(request, res)) return;
       if (isSeldonIngressPath(request.path)) {
         return respond(res, async () => [await door.acceptPrediction(defaultBroker, deploymentOf(request.path), request.headers, request.body)]);
       }

@@ -1,22 +1,19 @@
-/** Reads an integer setting; a malformed value is a start-up error, never a silent default. */
-export function envInt(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`${name} must be a non-negative integer, got '${raw}'`);
-  }
-  return value;
+import { defineSettings, setting } from '@seldon-eventing/settings';
+
+// Deprecated: the callers left (broker.module, predictor-client, outcome.handler) move to their
+// apps' settings groups; then this file goes.
+
+/** @deprecated read the setting from its group in a `*.settings.ts` file. */
+export function envInt(name: string, fallback: number, env?: NodeJS.ProcessEnv): number {
+  return defineSettings(name, { value: setting.int(name, { default: fallback, min: 0, description: '' }) }).read(env).value;
 }
 
-export function envString(name: string, fallback: string, env: NodeJS.ProcessEnv = process.env): string {
-  const raw = env[name];
-  return raw === undefined || raw === '' ? fallback : raw;
+/** @deprecated read the setting from its group in a `*.settings.ts` file. */
+export function envString(name: string, fallback: string, env?: NodeJS.ProcessEnv): string {
+  return defineSettings(name, { value: setting.string(name, { default: fallback, description: '' }) }).read(env).value;
 }
 
-/** Comma-separated list setting, blanks dropped. */
-export function envList(name: string, fallback: string[], env: NodeJS.ProcessEnv = process.env): string[] {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+/** @deprecated read the setting from its group in a `*.settings.ts` file. */
+export function envList(name: string, fallback: string[], env?: NodeJS.ProcessEnv): string[] {
+  return defineSettings(name, { value: setting.list(name, { default: fallback, description: '' }) }).read(env).value;
 }

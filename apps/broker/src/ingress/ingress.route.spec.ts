@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpHeaders } from '@seldon-eventing/cloudevents';
-import type { RawRoute } from '@seldon-eventing/service';
+import { frontListener, type RawRoute } from '@seldon-eventing/service';
 import type { BrokerRef } from '@seldon-eventing/transport';
 import type { IngressResult } from './broker-ingress';
 import { ingressRoute } from './ingress.route';
@@ -12,15 +12,9 @@ interface Accepted {
   body: string;
 }
 
-/** Serves one raw route on a real HTTP server, as the service's front listener hands it requests. */
+/** Serves one raw route on a real HTTP server, through the service's own front listener. */
 async function serveRoute(route: RawRoute): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (!route.serves(path)) return void res.writeHead(404).end();
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => void route.handle({ method: req.method ?? 'GET', path, headers: req.headers, body: Buffer.concat(chunks) }, res));
-  });
+  const server = createServer(frontListener([], [route], 1 << 20, (_req, res) => res.writeHead(404).end()));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }

@@ -1,0 +1,5 @@
+import { authSettings, eventingSettings, portSettings, serviceSettings } from '@seldon-eventing/service';
+import { transportSettings } from '@seldon-eventing/transport';
+
+/** Every settings group the ingress-adapter reads (the README's settings table is generated from these). */
+export const SETTINGS = [serviceSettings, portSettings, eventingSettings, authSettings, transportSettings];
