@@ -1,4 +1,4 @@
-import { createEvent, type CloudEvent } from '@seldon-eventing/cloudevents';
+import { createEvent } from '@seldon-eventing/cloudevents';
 import { eventJson, formatEvent } from './event-format';
 
 const base = { id: 'e-1', source: 'tests/display', type: 'test.display' };
@@ -95,7 +95,7 @@ describe('eventJson', () => {
   });
 
   it('has no data member for an event without data', () => {
-    const json = eventJson(createEvent(base) as CloudEvent);
+    const json = eventJson(createEvent(base));
     expect(Object.keys(json)).toEqual(['specversion', 'type', 'source', 'id']);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import { ManifestError } from './errors';
 import { isMapping } from '@seldon-eventing/cloudevents';
+import { ManifestError } from './errors';
 import { firstLine, typeName } from './manifests';
 
 /** `host` or `host:port`, normalised the way URL normalises hosts (lower case, IDNA, IPv6 brackets). */
