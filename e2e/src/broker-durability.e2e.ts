@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PORT_OFFSET, post, type ServiceHandle } from './support/flow';
 import { TestSubscriber } from './support/subscriber';
+import { waitFor } from './support/wait';
 const { startServices } = require('../../tools/run/services.js');
 
 /**
@@ -75,9 +76,10 @@ spec:
     return accepted;
   };
 
+  /** How many of `ids` the subscriber acknowledged, once all did or `timeoutMs` passed. */
   const waitDelivered = async (ids: string[], timeoutMs = 60_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (ids.some((id) => !acknowledged.has(id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    // A timeout is not the failure here: callers print and assert on the count.
+    await waitFor(() => ids.every((id) => acknowledged.has(id)), { what: 'every event to be acknowledged', timeoutMs }).catch(() => undefined);
     return ids.filter((id) => acknowledged.has(id)).length;
   };
 
@@ -112,9 +114,10 @@ spec:
     answer = () => ({ status: 202, delayMs: 1500 });
     const handle = await startBroker({ BROKER_LOG_DIR: dir, BROKER_MAX_IN_FLIGHT_PER_TRIGGER: '2', BROKER_DRAIN_TIMEOUT_MS: '5000' });
     const ids = Array.from({ length: 20 }, () => randomUUID());
+    const arrivedBefore = subscriber.received.length;
     expect(await sendAll(ids)).toBe(ids.length);
-    // Two deliveries are now in flight; the stop waits for them and refuses new events meanwhile.
-    await new Promise((r) => setTimeout(r, 200));
+    // Once two deliveries are in flight, the stop waits for them and refuses new events meanwhile.
+    await waitFor(() => subscriber.received.length >= arrivedBefore + 2, { what: 'two deliveries in flight at the slow subscriber' });
     const began = Date.now();
     const stopping = handle.stop();
     let refusal: { status: number; json: any } | undefined;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PORT_OFFSET, post } from './support/flow';
 import { TestSubscriber } from './support/subscriber';
+import { waitFor } from './support/wait';
 const { startServices, stopServices } = require('../../tools/run/services.js');
 
 /**
@@ -19,6 +20,8 @@ describe('the embedded broker', () => {
   const replies = new TestSubscriber();
   const looper = new TestSubscriber();
   const filtered = new TestSubscriber();
+  /** The broker's log lines: its warnings say which replies its loop guard dropped. */
+  const brokerLog: string[] = [];
   let services: Record<string, { url: string }>;
   let broker: string;
 
@@ -61,6 +64,7 @@ ${delivery}
     services = await startServices({
       backend: 'knative',
       only: ['broker'],
+      output: (_service: string, line: string) => brokerLog.push(line),
       env: { ...process.env, BROKER_PORT: String(18380 + PORT_OFFSET), EVENTING_MANIFESTS: dir, LOG_LEVEL: 'warn', LOCAL_ADDRESSES: '' },
     });
     broker = `${services.broker.url}/default/default`;
@@ -112,12 +116,16 @@ ${delivery}
   });
 
   it('stops a reply loop with the TTL', async () => {
-    looper.answerWith((req, res) =>
-      res.writeHead(200, { 'ce-specversion': '1.0', 'ce-id': randomUUID(), 'ce-source': 'looper', 'ce-type': 'test.loop' }).end(req.body),
-    );
+    const replyIds: string[] = [];
+    looper.answerWith((req, res) => {
+      replyIds.push(randomUUID());
+      res.writeHead(200, { 'ce-specversion': '1.0', 'ce-id': replyIds[replyIds.length - 1], 'ce-source': 'looper', 'ce-type': 'test.loop' }).end(req.body);
+    });
     expect((await send('test.loop', { 'ce-knativebrokerttl': '5' })).status).toBe(202);
     await looper.waitFor(5);
-    await new Promise((r) => setTimeout(r, 300));
+    // The fifth reply has spent its TTL: once the broker says it dropped it, nothing more can come.
+    const dropped = (line: string) => line.includes(`reply ${replyIds[4]} `) && line.includes('dropped');
+    await waitFor(() => brokerLog.some(dropped), { what: `the broker to log that it dropped reply ${replyIds[4]}` });
     expect(looper.received).toHaveLength(5);
   });
 
@@ -130,7 +138,12 @@ ${delivery}
       [{ 'ce-type': 'other.filter', 'ce-region': 'eu' }, false],
     ];
     for (const [headers] of cases) expect((await send(headers['ce-type'], headers)).status).toBe(202);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(filtered.received.map((r) => r.headers['ce-type']).sort()).toEqual(['test.filter.a', 'test.filter.b']);
+    // The broker matches an event before it answers 202, in order: once a matching event sent
+    // after all the cases has arrived, any case that matched was queued ahead of it.
+    expect((await send('test.filter.marker', { 'ce-region': 'eu' })).status).toBe(202);
+    const arrived = () => filtered.received.map((r) => String(r.headers['ce-type']));
+    await waitFor(() => arrived().includes('test.filter.marker'), { what: 'the marker event at the filtered subscriber' });
+    await filtered.waitFor(3);
+    expect(arrived().filter((type) => type !== 'test.filter.marker').sort()).toEqual(['test.filter.a', 'test.filter.b']);
   });
 });

@@ -1,6 +1,7 @@
 import { BACKENDS, printedIds, startFlow, type Flow } from './support/flow';
 import { predictorAt, withManifests } from './support/manifests';
-import { sendStream, until } from './support/stream';
+import { sendStream } from './support/stream';
+import { waitFor } from './support/wait';
 import { TestSubscriber } from './support/subscriber';
 import { awaitDeliveries } from './support/tally';
 
@@ -40,7 +41,7 @@ describe.each(BACKENDS)('a dead-letter sink that refuses, on the %s backend', (b
     expect(failing.accepted.size).toBe(10);
     const lost = () => flow.logs.filter((line) => line.includes(`for trigger ${TRIGGER} lost:`) && line.includes('the dead-letter sink refused it too'));
     // Each event: 2 attempts at the predictor, then 2 at the sink, then lost.
-    await until(() => lost().length === 10, 'ten events logged as lost');
+    await waitFor(() => lost().length === 10, { what: 'ten events logged as lost' });
     expect(refusingSink.received).toHaveLength(20);
 
     const healthy = sendStream(`${flow.entry}/`, { count: 20, paceMs: 0 });
@@ -55,7 +56,7 @@ describe.each(BACKENDS)('a dead-letter sink that refuses, on the %s backend', (b
     await router.start();
     const marker = sendStream(`${flow.entry}/`, { count: 1, paceMs: 0 });
     await marker.done;
-    await until(() => printedIds(flow, RESPONSE).includes(marker.sent[0]), 'an event sent after the restart to be answered');
+    await waitFor(() => printedIds(flow, RESPONSE).includes(marker.sent[0]), { what: 'an event sent after the restart to be answered' });
     expect(failingPredictor.received).toHaveLength(calls);
     expect(refusingSink.received).toHaveLength(20);
   });

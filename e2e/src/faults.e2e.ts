@@ -1,6 +1,7 @@
 import { BACKENDS, printedIds, startFlow, type Flow } from './support/flow';
 import { predictorAt, withManifests } from './support/manifests';
-import { sendStream, until } from './support/stream';
+import { sendStream } from './support/stream';
+import { waitFor } from './support/wait';
 import { TestSubscriber } from './support/subscriber';
 import { awaitDeliveries } from './support/tally';
 
@@ -84,9 +85,9 @@ describe.each(BACKENDS)('faults on the %s backend', (backend) => {
     async (name) => {
       const service = flow.services[name];
       const stream = sendStream(`${flow.entry}/`, { count: 60, paceMs: 10 });
-      await until(() => stream.accepted.size >= 15, 'the first events to be accepted');
+      await waitFor(() => stream.accepted.size >= 15, { what: 'the first events to be accepted' });
       await service.kill();
-      await until(() => stream.accepted.size >= 30, 'events to be accepted while it is down');
+      await waitFor(() => stream.accepted.size >= 30, { what: 'events to be accepted while it is down' });
       await service.start();
       await stream.done;
 

@@ -6,7 +6,8 @@ import type { ServerResponse } from 'node:http';
 import { Kafka, logLevel, type Admin, type Consumer, type IHeaders } from 'kafkajs';
 import { printedIds, SEED_PAYLOAD, startFlow, type Flow } from './support/flow';
 import { predictorAt, withManifests } from './support/manifests';
-import { sendStream, until } from './support/stream';
+import { sendStream } from './support/stream';
+import { waitFor } from './support/wait';
 import { TestSubscriber, type Received } from './support/subscriber';
 import { awaitDeliveries, countDeliveries, formatTally } from './support/tally';
 const { startKafka } = require('../../tools/kafka/kafka.js');
@@ -135,7 +136,7 @@ describe('faults of the kafka backend', () => {
     );
     expect(answers.map((a) => a.status)).toEqual(keys.map(() => 202));
     const sent = [...sentByKey.values()].flat();
-    await until(() => sent.every((puid) => calls.some((c) => c.puid === puid && c.ok && c.done)), 'every ordered event to be answered', 30_000);
+    await waitFor(() => sent.every((puid) => calls.some((c) => c.puid === puid && c.ok && c.done)), { what: 'every ordered event to be answered', timeoutMs: 30_000 });
     process.stdout.write(`${formatTally(countDeliveries('ordered delivery', sent, new Set(sent), calls.filter((c) => c.ok).map((c) => c.puid)))}\n`);
 
     for (const [key, puids] of sentByKey) {
@@ -156,7 +157,7 @@ describe('faults of the kafka backend', () => {
     const stuck = sendStream(`${flow.ingress}/`, { count: 20, paceMs: 0, type: 'seldon.slow-model.default.request' });
     await stuck.done;
     // Its consumer takes one batch at a time: the first slow events it holds block the rest.
-    await until(() => held.length > 0, 'the slow predictor to hold slow events', 15_000);
+    await waitFor(() => held.length > 0, { what: 'the slow predictor to hold slow events', timeoutMs: 15_000 });
 
     const others = sendStream(`${flow.ingress}/`, { count: 30, paceMs: 0 });
     await others.done;
@@ -166,15 +167,15 @@ describe('faults of the kafka backend', () => {
 
     held.forEach((res) => res.writeHead(200, { 'content-type': 'application/json' }).end(PREDICTION));
     slow.answerWith((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(PREDICTION));
-    await until(async () => (await lagOf(admin, slowGroup)) === 0, 'the slow Trigger to catch up', 20_000);
+    await waitFor(async () => (await lagOf(admin, slowGroup)) === 0, { what: 'the slow Trigger to catch up', timeoutMs: 20_000 });
   });
 
   it('answers 503 while Kafka is down and loses nothing it answered 202 for, once Kafka is back', async () => {
     let acceptedAtRestart = Number.POSITIVE_INFINITY;
     const stream = sendStream(`${flow.ingress}/`, { count: 400, paceMs: 20, until: ({ accepted }) => accepted.size >= acceptedAtRestart + 20 });
-    await until(() => stream.accepted.size >= 20, 'the first events to be accepted');
+    await waitFor(() => stream.accepted.size >= 20, { what: 'the first events to be accepted' });
     await kafka.stop();
-    await until(() => stream.refused.length > 0, 'a refusal while Kafka is down', 30_000);
+    await waitFor(() => stream.refused.length > 0, { what: 'a refusal while Kafka is down', timeoutMs: 30_000 });
     kafka = await startKafka({ port: kafka.port, controllerPort: kafka.controllerPort, dataDir });
     acceptedAtRestart = stream.accepted.size;
     await stream.done;

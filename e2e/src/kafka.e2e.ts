@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { post, SEED_PAYLOAD, seedHeaders, startFlow, type Flow } from './support/flow';
 import { TestSubscriber } from './support/subscriber';
+import { waitFor } from './support/wait';
 
 const TOPIC = 'knative-broker-default-default';
 
@@ -52,8 +53,7 @@ describe('the kafka backend', () => {
     });
     expect((await post(`${flow.ingress}/`, seedHeaders({ 'Ce-Seldonpuid': puid }), SEED_PAYLOAD)).status).toBe(202);
 
-    const deadline = Date.now() + 20_000;
-    while (!replies.received.some((r) => r.headers['ce-id'] === `reply-${puid}`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => replies.received.some((r) => r.headers['ce-id'] === `reply-${puid}`), { what: `the reply to ${puid} at the broker` });
     const delivered = external.received.find((r) => r.headers['ce-id'] === puid);
     expect(delivered?.path).toBe('/hook');
     expect(delivered?.headers['ce-type']).toBe('seldon.iris-deployment.default.response');
@@ -93,8 +93,7 @@ describe('the kafka backend', () => {
           },
         ],
       });
-      const deadline = Date.now() + 20_000;
-      while (responses.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await waitFor(() => responses.length > 0, { what: `the response record to ${puid}` });
       expect(responses).toHaveLength(1);
       const [record] = responses;
       expect(record.headers.ce_type).toBe('seldon.iris-deployment.default.response');

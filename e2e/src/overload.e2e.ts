@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { PORT_OFFSET, post, type ServiceHandle } from './support/flow';
 import { manifestDir } from './support/manifests';
-import { until } from './support/stream';
+import { waitFor } from './support/wait';
 import { TestSubscriber } from './support/subscriber';
 import { awaitDeliveries } from './support/tally';
 const { startServices, stopServices } = require('../../tools/run/services.js');
@@ -80,7 +80,7 @@ describe('the embedded broker under overload', () => {
     expect(refused?.status).toBe(429);
     expect(refused?.json.error).toMatch(/saturated/);
     expect(slowAccepted.size).toBe(MAX_IN_FLIGHT + MAX_QUEUED);
-    await until(() => held.length === MAX_IN_FLIGHT, 'the slow subscriber to hold its in-flight events');
+    await waitFor(() => held.length === MAX_IN_FLIGHT, { what: 'the slow subscriber to hold its in-flight events' });
   });
 
   it('delivers the events of another Trigger promptly while the slow one is stuck', async () => {

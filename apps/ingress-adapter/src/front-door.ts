@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CloudEventValidationError, createEvent, parseHttp, type CloudEvent, type HttpHeaders } from '@seldon-eventing/cloudevents';
-import { parseRequestType, parseSeldonMessage, requestType, SeldonPayloadError, type DeploymentName } from '@seldon-eventing/seldon';
+import { parseRequestType, parseSeldonMessage, requestType, SELDON_PUID_HEADER, SeldonPayloadError, type DeploymentName } from '@seldon-eventing/seldon';
 import { BUS } from '@seldon-eventing/service';
 import { Topology } from '@seldon-eventing/topology';
 import { PublishError, type BrokerRef, type Bus } from '@seldon-eventing/transport';
@@ -53,7 +53,7 @@ export class FrontDoor {
   async acceptPrediction(broker: BrokerRef, name: DeploymentName, headers: HttpHeaders, body: Buffer): Promise<string> {
     this.checkBroker(broker);
     checkPayload(body);
-    const puid = first(headers['seldon-puid']);
+    const puid = firstValue(headers[SELDON_PUID_HEADER]);
     const event = createEvent({
       id: randomUUID(),
       type: requestType(name),
@@ -105,6 +105,6 @@ function checkPayload(body: Buffer): void {
   }
 }
 
-function first(value: string | string[] | undefined): string | undefined {
+function firstValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }

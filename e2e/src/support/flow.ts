@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { FLOW_MANIFESTS } from './manifests';
+import { waitFor } from './wait';
 const { startServices, stopServices } = require('../../../tools/run/services.js');
 
 export type Backend = 'knative' | 'kafka';
@@ -110,14 +111,13 @@ export async function waitForDisplayed(
   timeoutMs = 20_000,
   query = '',
 ): Promise<DisplayedEvent[]> {
-  const deadline = Date.now() + timeoutMs;
   let events: DisplayedEvent[] = [];
-  while (Date.now() < deadline) {
-    events = await displayed(flow, query);
-    if (predicate(events)) return events;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`event-display did not show the expected events within ${timeoutMs} ms; it shows ${JSON.stringify(events).slice(0, 2000)}\nlogs:\n${flow.logs.slice(-40).join('\n')}`);
+  await waitFor(async () => predicate((events = await displayed(flow, query))), {
+    what: () => `event-display to show the expected events; it shows ${JSON.stringify(events).slice(0, 2000)}\nlogs:\n${flow.logs.slice(-40).join('\n')}`,
+    timeoutMs,
+    intervalMs: 50,
+  });
+  return events;
 }
 
 /** Waits for the response event whose id is `puid` (the Seldon-Puid the request carried). */

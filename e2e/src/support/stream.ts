@@ -45,12 +45,3 @@ export function sendStream(url: string, { count, until, type, paceMs = 10, heade
   })();
   return { ...stream, done };
 }
-
-/** Polls until `predicate` holds; fails naming `what` after `timeoutMs`. */
-export async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitFor } from './wait';
 
 export interface Received {
   headers: IncomingHttpHeaders;
@@ -35,10 +36,9 @@ export class TestSubscriber {
     this.respond = respond;
   }
 
+  /** Resolves once `count` requests have arrived, with every request received so far. */
   async waitFor(count: number, timeoutMs = 10_000): Promise<Received[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.received.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    if (this.received.length < count) throw new Error(`expected ${count} requests, got ${this.received.length}`);
+    await waitFor(() => this.received.length >= count, { what: () => `${count} requests at ${this.url} (got ${this.received.length})`, timeoutMs });
     return this.received;
   }
 

@@ -1,3 +1,5 @@
+import { waitFor } from './wait';
+
 /**
  * What became of a stream of events in a fault test, in the line every such test prints:
  * `<scenario>: sent N, accepted A, delivered D, duplicated X, lost L`.
@@ -42,12 +44,13 @@ export async function awaitDeliveries(
   seen: () => Promise<readonly string[]> | readonly string[],
   timeoutMs = 30_000,
 ): Promise<Tally> {
-  const deadline = Date.now() + timeoutMs;
   let tally = countDeliveries(scenario, sent, accepted, await seen());
-  while (tally.lost > 0 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
+  const allSeen = async () => {
     tally = countDeliveries(scenario, sent, accepted, await seen());
-  }
+    return tally.lost === 0;
+  };
+  // A timeout is not the failure here: the caller asserts on the tally, printed either way.
+  await waitFor(allSeen, { what: `every accepted event of ${scenario}`, timeoutMs, intervalMs: 100 }).catch(() => undefined);
   process.stdout.write(`${formatTally(tally)}\n`);
   return tally;
 }

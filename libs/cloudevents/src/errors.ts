@@ -1,3 +1,5 @@
+import { jsonTypeOf } from './json-value';
+
 /**
  * The only error the parsers and validators throw for bad input, so callers can tell "this message
  * is not a valid CloudEvent" (reject it, 400) from a bug (500) with one instanceof check.
@@ -30,13 +32,6 @@ export function show(value: unknown): string {
   if (text.length > MAX_SHOWN) text = `${text.slice(0, MAX_SHOWN)}…`;
   const escaped = JSON.stringify(text).slice(1, -1);
   return `'${escaped}'`;
-}
-
-/** The JSON type of a parsed value, for "got ..." in messages. */
-export function jsonTypeOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
 }
 
 /** A caught error's message, made safe for ours the same way as `show`. */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { isContextAttribute } from './attributes';
 import { asBuffer, decodeUtf8, encodeUtf8, withoutBom } from './bytes';
-import { CloudEventValidationError, jsonTypeOf, show } from './errors';
+import { CloudEventValidationError, show } from './errors';
+import { jsonTypeOf } from './json-value';
 import { canonicalExtensionValue } from './extension-value';
 import { isJsonContentType } from './media-type';
 import { checkExtensionValue, isValidExtensionName, validateEvent } from './validate';

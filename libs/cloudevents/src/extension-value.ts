@@ -1,4 +1,5 @@
-import { CloudEventValidationError, jsonTypeOf, show } from './errors';
+import { CloudEventValidationError, show } from './errors';
+import { jsonTypeOf } from './json-value';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;

@@ -1,7 +1,8 @@
 import { OPTIONAL_ATTRIBUTES } from './attributes';
 import { attributeOfHeader, eventFromBinaryMode } from './binary-mode';
 import { asBuffer } from './bytes';
-import { CloudEventValidationError, jsonTypeOf, show } from './errors';
+import { CloudEventValidationError, show } from './errors';
+import { jsonTypeOf } from './json-value';
 import type { CloudEvent } from './event';
 import { decodeHttpHeaderValue, encodeHttpHeaderValue } from './http-header-value';
 import { batchJson, eventFromStructuredBody, eventsFromBatchBody, structuredJson } from './json-format';

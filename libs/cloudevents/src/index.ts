@@ -10,6 +10,7 @@ export {
   type SpecVersion,
 } from './event';
 export { CloudEventValidationError } from './errors';
+export { isAbsoluteUri, isMapping, jsonTypeOf } from './json-value';
 export { isValidExtensionName, validateEvent } from './validate';
 export {
   httpMode,

@@ -1,7 +1,8 @@
 import { isContextAttribute, isSpecVersion, OPTIONAL_ATTRIBUTES } from './attributes';
 import { isBase64 } from './base64';
 import { decodeUtf8, encodeUtf8, withoutBom } from './bytes';
-import { CloudEventValidationError, jsonTypeOf, reason, show } from './errors';
+import { CloudEventValidationError, reason, show } from './errors';
+import { jsonTypeOf } from './json-value';
 import type { CloudEvent } from './event';
 import { canonicalExtensionValue } from './extension-value';
 import { isJsonContentType, isTextContentType } from './media-type';

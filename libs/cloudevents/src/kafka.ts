@@ -1,7 +1,8 @@
 import { OPTIONAL_ATTRIBUTES } from './attributes';
 import { attributeOfHeader, eventFromBinaryMode } from './binary-mode';
 import { asBuffer, decodeUtf8 } from './bytes';
-import { CloudEventValidationError, jsonTypeOf, show } from './errors';
+import { CloudEventValidationError, show } from './errors';
+import { jsonTypeOf } from './json-value';
 import type { CloudEvent } from './event';
 import { eventFromStructuredBody, structuredJson } from './json-format';
 import { CLOUDEVENTS_BATCH_JSON, CLOUDEVENTS_JSON, mediaTypeEssence, STRUCTURED_CONTENT_TYPE } from './media-type';

@@ -1,12 +1,10 @@
 import { isAttributeName, isContextAttribute, isSpecVersion } from './attributes';
-import { CloudEventValidationError, jsonTypeOf, show } from './errors';
+import { CloudEventValidationError, show } from './errors';
+import { isAbsoluteUri, jsonTypeOf } from './json-value';
 import type { CloudEvent, SpecVersion } from './event';
 import { isValidMediaType } from './media-type';
 import { codeUnitName, disallowedCharIndex } from './string-value';
 import { isRfc3339 } from './timestamp';
-
-// RFC 3986 scheme followed by ':' - what makes a URI absolute, as `dataschema` requires.
-const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 
 const EVENT_PROPERTIES: ReadonlySet<string> = new Set([
   'specversion', 'id', 'source', 'type', 'datacontenttype', 'dataschema', 'schemaurl', 'subject', 'time',
@@ -83,7 +81,7 @@ export function validateEvent(event: CloudEvent): CloudEvent {
   if (version === '1.0') {
     if (event.dataschema !== undefined) {
       checkString('dataschema', event.dataschema, true);
-      if (!ABSOLUTE_URI.test(event.dataschema)) {
+      if (!isAbsoluteUri(event.dataschema)) {
         fail('dataschema', `attribute 'dataschema' must be an absolute URI: ${show(event.dataschema)}`);
       }
     }

@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
+import { isMapping } from '@seldon-eventing/cloudevents';
 import { ManifestError } from './errors';
-import { isMapping, typeName } from './manifests';
-
-function firstLine(message: string): string {
-  const line = message.split('\n', 1)[0].trim();
-  return line.endsWith(':') ? line.slice(0, -1) : line;
-}
+import { firstLine, typeName } from './manifests';
 
 /** `host` or `host:port`, normalised the way URL normalises hosts (lower case, IDNA, IPv6 brackets). */
 function parseHostKey(key: string): string | undefined {

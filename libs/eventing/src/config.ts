@@ -1,5 +1,6 @@
+import { isMapping } from '@seldon-eventing/cloudevents';
 import { ManifestError } from './errors';
-import { DEFAULT_NAMESPACE, describeObject, describeOrigin, isMapping, originOf, typeName, type KubeObject } from './manifests';
+import { DEFAULT_NAMESPACE, describeObject, describeOrigin, originOf, typeName, type KubeObject } from './manifests';
 import { apiGroup, isEventingKind, parseBroker, parseTrigger, type Broker, type DeliverySpec, type Trigger } from './model';
 
 const key = (...parts: string[]): string => parts.join('\u0000');

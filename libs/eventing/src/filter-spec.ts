@@ -1,4 +1,5 @@
-import { isMapping, typeName } from './manifests';
+import { isMapping } from '@seldon-eventing/cloudevents';
+import { typeName } from './manifests';
 import type { SubscriptionsApiFilter } from './model';
 
 /** Knative's rule for attribute names in filters (trigger_validation.go): lower-case, a letter first. */

@@ -1,14 +1,14 @@
-import type { CloudEvent } from '@seldon-eventing/cloudevents';
+import { isMapping, type CloudEvent } from '@seldon-eventing/cloudevents';
 import { ManifestError, UnsupportedFilterError } from './errors';
 import { normalizeAttributes, normalizeFilterList, type Fail } from './filter-spec';
-import { describeOrigin, isMapping, show, typeName } from './manifests';
+import { describeOrigin, describeValue, typeName } from './manifests';
 import { describeTrigger, triggerOriginOf, type SubscriptionsApiFilter, type Trigger } from './model';
 
 export type EventFilter = (event: CloudEvent) => boolean;
 
 type Getter = (event: CloudEvent) => string | undefined;
 
-function text(value: unknown): string | undefined {
+function attributeText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   // Extensions are strings in a well-formed event; tolerate a number or boolean from a hand-built one.
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -18,14 +18,14 @@ function text(value: unknown): string | undefined {
 type Loose = Record<string, unknown> | null | undefined;
 
 function contextAttribute(name: string): Getter {
-  return (event) => text((event as unknown as Loose)?.[name]);
+  return (event) => attributeText((event as unknown as Loose)?.[name]);
 }
 
 function extension(name: string): Getter {
   return (event) => {
     const extensions: unknown = (event as unknown as Loose)?.extensions;
     if (typeof extensions !== 'object' || extensions === null || !Object.hasOwn(extensions, name)) return undefined;
-    return text((extensions as Record<string, unknown>)[name]);
+    return attributeText((extensions as Record<string, unknown>)[name]);
   };
 }
 
@@ -68,7 +68,7 @@ export function attributeGetter(name: string): Getter {
 
 const matchAll: EventFilter = () => true;
 
-function every(filters: EventFilter[]): EventFilter {
+function allOf(filters: EventFilter[]): EventFilter {
   if (filters.length === 1) return filters[0];
   if (filters.length === 2) {
     const [a, b] = filters;
@@ -80,7 +80,7 @@ function every(filters: EventFilter[]): EventFilter {
   };
 }
 
-function some(filters: EventFilter[]): EventFilter {
+function anyOf(filters: EventFilter[]): EventFilter {
   if (filters.length === 1) return filters[0];
   return (event) => {
     for (const f of filters) if (f(event)) return true;
@@ -104,11 +104,11 @@ function compileAttributes(attributes: Record<string, string>): EventFilter {
     }
     return (event) => get(event) === expected;
   });
-  return checks.length === 0 ? matchAll : every(checks);
+  return checks.length === 0 ? matchAll : allOf(checks);
 }
 
 function compileMap(map: Record<string, string>, test: (value: string, expected: string) => boolean): EventFilter {
-  return every(
+  return allOf(
     Object.keys(map).map((name): EventFilter => {
       const get = attributeGetter(name);
       const expected = map[name];
@@ -128,8 +128,8 @@ function compileOne(filter: SubscriptionsApiFilter, field: string, cesql: (field
   if (filter.exact) return compileMap(filter.exact, exactly);
   if (filter.prefix) return compileMap(filter.prefix, startsWith);
   if (filter.suffix) return compileMap(filter.suffix, endsWith);
-  if (filter.all) return every(filter.all.map((f, i) => compileOne(f, `${field}.all[${i}]`, cesql)));
-  if (filter.any) return some(filter.any.map((f, i) => compileOne(f, `${field}.any[${i}]`, cesql)));
+  if (filter.all) return allOf(filter.all.map((f, i) => compileOne(f, `${field}.all[${i}]`, cesql)));
+  if (filter.any) return anyOf(filter.any.map((f, i) => compileOne(f, `${field}.any[${i}]`, cesql)));
   if (filter.not) {
     const inner = compileOne(filter.not, `${field}.not`, cesql);
     return (event) => !inner(event);
@@ -162,11 +162,11 @@ export function compileFilter(trigger: Trigger): EventFilter {
 
   if (filters.length === 0) return attributes ? compileAttributes(attributes) : matchAll;
 
-  const id = `trigger ${show(trigger.namespace)}/${show(trigger.name)}`;
+  const id = `trigger ${describeValue(trigger.namespace)}/${describeValue(trigger.name)}`;
   const cesql = (field: string, expression: string): never => {
     const origin = triggerOriginOf(trigger);
     const from = origin ? ` (${describeOrigin(origin)})` : '';
     throw new UnsupportedFilterError(`CESQL filters are not supported yet (${id}): ${field} is ${JSON.stringify(expression)}${from}`);
   };
-  return every(filters.map((f, i) => compileOne(f, `spec.filters[${i}]`, cesql)));
+  return allOf(filters.map((f, i) => compileOne(f, `spec.filters[${i}]`, cesql)));
 }

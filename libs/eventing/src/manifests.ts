@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { isMapping } from '@seldon-eventing/cloudevents';
 import { ManifestError } from './errors';
 
 export interface ObjectMeta {
@@ -43,7 +44,7 @@ export function originOf(obj: KubeObject): ManifestOrigin | undefined {
 
 /** `Kind namespace/name`, the way the messages of this library name an object. */
 export function describeObject(obj: Pick<KubeObject, 'kind' | 'metadata'>): string {
-  return `${show(obj?.kind)} ${show(obj?.metadata?.namespace)}/${show(obj?.metadata?.name)}`;
+  return `${describeValue(obj?.kind)} ${describeValue(obj?.metadata?.namespace)}/${describeValue(obj?.metadata?.name)}`;
 }
 
 /** `file document N[ item M]`, as messages name a manifest. */
@@ -61,8 +62,8 @@ export function locate(obj: Pick<KubeObject, 'kind' | 'metadata'>): string {
   return origin ? `${describeOrigin(origin)} (${describeObject(obj)})` : describeObject(obj);
 }
 
-/** A string for messages that never throws, whatever `value` is. */
-export function show(value: unknown): string {
+/** A name or field as text for messages; never throws, whatever `value` is. */
+export function describeValue(value: unknown): string {
   switch (typeof value) {
     case 'string':
       return value;
@@ -98,11 +99,8 @@ export function typeName(value: unknown): string {
   }
 }
 
-export function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
-
-function firstLine(message: string): string {
+/** The gist of a YAML parser message: its first line, without the colon that introduces the excerpt. */
+export function firstLine(message: string): string {
   const line = message.split('\n', 1)[0].trim();
   return line.endsWith(':') ? line.slice(0, -1) : line;
 }

@@ -1,7 +1,8 @@
+import { isAbsoluteUri, isMapping } from '@seldon-eventing/cloudevents';
 import { parseIsoDuration } from './duration';
 import { ManifestError } from './errors';
 import { normalizeAttributes, normalizeFilterList, type Fail } from './filter-spec';
-import { describeOrigin, isMapping, locate, originOf, show, typeName, type KubeObject, type ManifestOrigin } from './manifests';
+import { describeOrigin, describeValue, locate, originOf, typeName, type KubeObject, type ManifestOrigin } from './manifests';
 
 export interface Reference {
   apiVersion: string;
@@ -85,7 +86,7 @@ export function triggerOriginOf(trigger: Trigger): ManifestOrigin | undefined {
   return typeof trigger === 'object' && trigger !== null ? triggerOrigins.get(trigger) : undefined;
 }
 
-function failer(obj: KubeObject): Fail {
+function manifestFail(obj: KubeObject): Fail {
   const where = locate(obj);
   return (field: string, problem: string): never => {
     throw new ManifestError(`${where}: ${field} ${problem}`);
@@ -96,7 +97,7 @@ function checkKind(obj: KubeObject, kind: 'Trigger' | 'Broker'): void {
   if (!isMapping(obj) || !isMapping(obj.metadata)) {
     throw new ManifestError(`a ${kind} must be a Kubernetes object with metadata, got ${typeName(obj)}`);
   }
-  const fail: Fail = failer(obj);
+  const fail: Fail = manifestFail(obj);
   if (obj.kind !== kind) fail('kind', `must be ${kind}, got ${typeName(obj.kind)}`);
   if (typeof obj.apiVersion !== 'string' || apiGroup(obj.apiVersion) !== EVENTING_GROUP) {
     fail('apiVersion', `must be ${EVENTING_GROUP}/<version> for a ${kind}, got ${typeName(obj.apiVersion)}`);
@@ -131,13 +132,6 @@ function rejectUnknown(raw: Record<string, unknown>, field: string, known: reado
       fail(`${field}.${key}`, `is not supported (supported fields: ${known.join(', ')})`);
     }
   }
-}
-
-const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:/;
-
-/** Whether `uri` is absolute (has a scheme), as Go's url.URL.IsAbs() has it. */
-export function isAbsoluteUri(uri: string): boolean {
-  return ABSOLUTE_URI.test(uri);
 }
 
 function nonEmpty(value: unknown, field: string, fail: Fail): string {
@@ -257,7 +251,7 @@ const TRIGGER_SPEC_FIELDS = ['broker', 'filter', 'filters', 'subscriber', 'deliv
  */
 export function parseTrigger(obj: KubeObject): Trigger {
   checkKind(obj, 'Trigger');
-  const fail: Fail = failer(obj);
+  const fail: Fail = manifestFail(obj);
   const namespace = namespaceOf(obj);
   const spec: unknown = obj.spec;
   if (!present(spec)) fail('spec', 'is required (a Trigger needs at least spec.subscriber)');
@@ -294,7 +288,7 @@ export function parseTrigger(obj: KubeObject): Trigger {
 /** A Broker of eventing.knative.dev v1alpha1, v1beta1 or v1: its name and delivery spec. */
 export function parseBroker(obj: KubeObject): Broker {
   checkKind(obj, 'Broker');
-  const fail: Fail = failer(obj);
+  const fail: Fail = manifestFail(obj);
   const namespace = namespaceOf(obj);
   const broker: Broker = { name: obj.metadata.name, namespace, annotations: annotationsOf(obj) };
   const spec: unknown = obj.spec;
@@ -308,6 +302,6 @@ export function parseBroker(obj: KubeObject): Broker {
 /** `Trigger ns/name` with its file and document when known, for messages about a Trigger. */
 export function describeTrigger(trigger: Trigger): string {
   const origin = triggerOriginOf(trigger);
-  const id = `Trigger ${show(trigger?.namespace)}/${show(trigger?.name)}`;
+  const id = `Trigger ${describeValue(trigger?.namespace)}/${describeValue(trigger?.name)}`;
   return origin ? `${describeOrigin(origin)} (${id})` : id;
 }

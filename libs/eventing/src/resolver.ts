@@ -1,7 +1,8 @@
+import { isAbsoluteUri, isMapping } from '@seldon-eventing/cloudevents';
 import type { EventingConfig } from './config';
 import { ResolutionError } from './errors';
-import { isMapping, show, typeName, type KubeObject } from './manifests';
-import { isAbsoluteUri, type Destination, type Reference } from './model';
+import { describeValue, typeName, type KubeObject } from './manifests';
+import type { Destination, Reference } from './model';
 
 /**
  * Computes the address URL of an object whose manifest has no `status.address.url` (a
@@ -17,10 +18,10 @@ export interface SubscriberResolverOptions {
 }
 
 function describeRef(ref: Reference, namespace: string): string {
-  return `${show(ref.kind)} ${namespace}/${show(ref.name)} (${show(ref.apiVersion)})`;
+  return `${describeValue(ref.kind)} ${namespace}/${describeValue(ref.name)} (${describeValue(ref.apiVersion)})`;
 }
 
-function absolute(value: string): URL | undefined {
+function absoluteUrl(value: string): URL | undefined {
   if (!isAbsoluteUri(value)) return undefined;
   try {
     const url = new URL(value);
@@ -75,7 +76,7 @@ export class SubscriberResolver {
     if (uri !== undefined && typeof uri !== 'string') throw new ResolutionError(`destination uri must be a string, got ${typeName(uri)}`);
     if (ref === undefined || ref === null) {
       if (uri === undefined || uri === '') throw new ResolutionError('a destination needs ref or uri');
-      const url = absolute(uri);
+      const url = absoluteUrl(uri);
       if (!url) throw new ResolutionError(`destination uri ${JSON.stringify(uri)} must be an absolute URL with a scheme and a host when there is no ref`);
       return url;
     }
@@ -97,15 +98,15 @@ export class SubscriberResolver {
     const ns = ref.namespace === undefined || ref.namespace === null || ref.namespace === '' ? namespace : ref.namespace;
     for (const field of ['apiVersion', 'kind', 'name'] as const) {
       if (typeof ref[field] !== 'string' || ref[field] === '') {
-        throw new ResolutionError(`ref.${field} is required (ref ${describeRef(ref, show(ns))})`);
+        throw new ResolutionError(`ref.${field} is required (ref ${describeRef(ref, describeValue(ns))})`);
       }
     }
-    if (typeof ns !== 'string' || ns === '') throw new ResolutionError(`no namespace for ${describeRef(ref, show(ns))}`);
+    if (typeof ns !== 'string' || ns === '') throw new ResolutionError(`no namespace for ${describeRef(ref, describeValue(ns))}`);
     const what = describeRef(ref, ns);
 
     // Kubernetes Services are special-cased: callable without being Addressable.
     if (ref.apiVersion === 'v1' && ref.kind === 'Service') {
-      const url = absolute(`http://${ref.name}.${ns}.svc.${this.clusterDomain}`);
+      const url = absoluteUrl(`http://${ref.name}.${ns}.svc.${this.clusterDomain}`);
       if (!url) throw new ResolutionError(`${what} does not make a valid host name`);
       return url;
     }
@@ -121,7 +122,7 @@ export class SubscriberResolver {
       from = `the ${ref.kind} resolver`;
       if (address === undefined || address === '') throw new ResolutionError(`${what} has no status.address.url, and the ${ref.kind} resolver found no address`);
     }
-    const url = typeof address === 'string' ? absolute(address) : undefined;
+    const url = typeof address === 'string' ? absoluteUrl(address) : undefined;
     if (!url) throw new ResolutionError(`${what}: ${from} gave ${JSON.stringify(address)}, which is not an absolute URL with a host`);
     return url;
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { describeObject, ManifestError, originOf, type AddressableResolver, type KubeObject } from '@seldon-eventing/eventing';
+import { isMapping } from '@seldon-eventing/cloudevents';
+import { locate, ManifestError, typeName, type AddressableResolver, type KubeObject } from '@seldon-eventing/eventing';
 import { isDns1123Label } from './names';
 import { predictorPath, type SeldonProtocol } from './paths';
 
@@ -55,24 +56,6 @@ export interface DeploymentUrlOptions {
 }
 
 type Json = Record<string, unknown>;
-
-const isMapping = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
-  return typeof value === 'object' ? 'a mapping' : typeof value;
-}
-
-function where(obj: KubeObject): string {
-  const what = describeObject(obj);
-  const origin = originOf(obj);
-  if (!origin) return what;
-  const item = origin.item === undefined ? '' : ` item ${origin.item}`;
-  return `${origin.source ? `${origin.source} ` : ''}document ${origin.document}${item} (${what})`;
-}
 
 /** Whether `obj` is a SeldonDeployment of a known machinelearning.seldon.io version. */
 export function isSeldonDeployment(obj: Pick<KubeObject, 'apiVersion' | 'kind'>): boolean {
@@ -137,7 +120,7 @@ export function parseSeldonDeployment(obj: KubeObject): SeldonDeployment {
   if (!isMapping(obj) || !isMapping(obj.metadata)) {
     throw new ManifestError(`a SeldonDeployment must be a Kubernetes object with metadata, got ${typeName(obj)}`);
   }
-  const at = where(obj);
+  const at = locate(obj);
   const fail = (field: string, problem: string): never => {
     throw new ManifestError(`${at}: ${field} ${problem}`);
   };

@@ -16,8 +16,10 @@ export {
   SELDON_PREDICTIONS_PATH_V01,
   ingressPath,
   isPredictorPath,
+  isSeldonIngressPath,
   parseIngressPath,
   predictorPath,
+  seldonIngressDeployment,
   splitIngressPath,
   type IngressPath,
   type SeldonProtocol,
@@ -45,7 +47,6 @@ export {
   MICROSERVICE_INTERNAL_ERROR,
   SELDON_PUID_HEADER,
   SeldonPayloadError,
-  jsonTypeOf,
   parseJsonBody,
   parseSeldonMessage,
   seldonError,
@@ -62,3 +63,5 @@ export {
 } from './response-event';
 export { OUTCOME_SOURCE, OUTCOME_TYPE, outcomeEvent, readOutcomeEvent, type OutcomeEventInit } from './outcome-event';
 export { isPredictorTrigger } from './predictor-trigger';
+// model-server's "got <type>" messages name JSON types as the payload checks do.
+export { jsonTypeOf } from '@seldon-eventing/cloudevents';

@@ -1,4 +1,4 @@
-import { ingressPath, isPredictorPath, parseIngressPath, predictorPath, splitIngressPath } from './index';
+import { ingressPath, isPredictorPath, isSeldonIngressPath, parseIngressPath, predictorPath, SeldonPayloadError, seldonIngressDeployment, splitIngressPath } from './index';
 
 describe('predictor paths', () => {
   it('gives each protocol its prediction path', () => {
@@ -80,5 +80,40 @@ describe('ingress gateway paths', () => {
     '/x/seldon/default/iris/api/v1.0/predictions',
   ])('rejects %s', (path) => {
     expect(parseIngressPath(path)).toBeUndefined();
+  });
+});
+
+describe('Seldon protocol gateway paths', () => {
+  it.each([
+    ['/seldon/default/iris-deployment/api/v1.0/predictions', { namespace: 'default', deployment: 'iris-deployment' }],
+    ['/seldon/default/iris-deployment/api/v0.1/predictions/', { namespace: 'default', deployment: 'iris-deployment' }],
+    ['/seldon/team%2Da/iris/api/v1.0/predictions', { namespace: 'team-a', deployment: 'iris' }],
+  ])('names the deployment of %s', (path, deployment) => {
+    expect(isSeldonIngressPath(path)).toBe(true);
+    expect(seldonIngressDeployment(path)).toEqual(deployment);
+  });
+
+  it.each(['/seldon/default/iris/v2/models/iris/infer', '/seldon/default/api/v1.0/predictions', '/default/default', '/seldon/default/iris/api/v1.0/feedback'])(
+    'is no Seldon protocol gateway path: %s',
+    (path) => {
+      expect(isSeldonIngressPath(path)).toBe(false);
+      expect(seldonIngressDeployment(path)).toBeUndefined();
+    },
+  );
+
+  it.each([
+    ['/seldon/Default/iris/api/v1.0/predictions', "'Default/iris' is not a valid namespace/deployment pair"],
+    ['/seldon/default/iris.v2/api/v1.0/predictions', "'default/iris.v2' is not a valid namespace/deployment pair"],
+    ['/seldon/default/%E0%A4%A/api/v1.0/predictions', 'is not a valid URI path'],
+  ])('refuses %s with a 404 that says why', (path, reason) => {
+    expect(isSeldonIngressPath(path)).toBe(true);
+    let error: unknown;
+    try {
+      seldonIngressDeployment(path);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(SeldonPayloadError);
+    expect(error).toMatchObject({ status: 404, message: expect.stringContaining(reason) });
   });
 });

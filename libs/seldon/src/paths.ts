@@ -1,4 +1,5 @@
 import { isDns1123Label, type DeploymentName } from './names';
+import { SeldonPayloadError } from './protocol-v1';
 
 /**
  * The paths a Seldon Core v1 predictor answers predictions on, per `spec.protocol`
@@ -77,6 +78,40 @@ export function splitIngressPath(path: string): IngressPath | undefined {
 export function parseIngressPath(path: string): DeploymentName | undefined {
   const split = splitIngressPath(path);
   return split ? { deployment: split.deployment, namespace: split.namespace } : undefined;
+}
+
+/** The Seldon protocol's prediction path behind the gateway prefix; the executor answers v0.1 too. */
+const SELDON_INGRESS_PATH = /^\/seldon\/([^/]+)\/([^/]+)\/api\/v(?:1\.0|0\.1)\/predictions\/?$/;
+
+/**
+ * Whether `path` is `/seldon/<namespace>/<deployment>/api/v1.0/predictions` (or v0.1, a trailing
+ * slash allowed), whatever names it holds: a server that answers this path answers a path with
+ * bad names too, with the reason (see seldonIngressDeployment).
+ */
+export function isSeldonIngressPath(path: string): boolean {
+  return SELDON_INGRESS_PATH.test(path);
+}
+
+/**
+ * The deployment a Seldon protocol gateway path names (see isSeldonIngressPath), its segments
+ * URI-decoded; undefined for any other path. Names that are not DNS-1123 labels name no
+ * deployment that can exist: a SeldonPayloadError with status 404 says so.
+ */
+export function seldonIngressDeployment(path: string): DeploymentName | undefined {
+  const match = SELDON_INGRESS_PATH.exec(path);
+  if (!match) return undefined;
+  let namespace: string;
+  let deployment: string;
+  try {
+    namespace = decodeURIComponent(match[1]);
+    deployment = decodeURIComponent(match[2]);
+  } catch {
+    throw new SeldonPayloadError(`'${path}' is not a valid URI path`, 404);
+  }
+  if (!isDns1123Label(namespace) || !isDns1123Label(deployment)) {
+    throw new SeldonPayloadError(`'${namespace}/${deployment}' is not a valid namespace/deployment pair: both must be DNS-1123 labels`, 404);
+  }
+  return { namespace, deployment };
 }
 
 /**

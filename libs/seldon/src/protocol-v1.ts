@@ -13,6 +13,8 @@
  *   {"status":{"code":400,"info":"<what is wrong>","reason":"MICROSERVICE_BAD_DATA","status":"FAILURE"}}
  */
 
+import { isMapping, jsonTypeOf } from '@seldon-eventing/cloudevents';
+
 export const SELDON_PUID_HEADER = 'seldon-puid';
 
 export const MICROSERVICE_BAD_DATA = 'MICROSERVICE_BAD_DATA';
@@ -42,7 +44,7 @@ export function seldonError(code: number, info: string, reason?: string): Seldon
   return { status: { code, info, reason: reason ?? (code >= 500 ? MICROSERVICE_INTERNAL_ERROR : MICROSERVICE_BAD_DATA), status: 'FAILURE' } };
 }
 
-/** A request payload that is not a valid SeldonMessage (or not what a model takes). */
+/** A request Seldon refuses: a payload that is not a valid SeldonMessage (or not what a model takes), or a path naming no valid deployment. */
 export class SeldonPayloadError extends Error {
   override readonly name = 'SeldonPayloadError';
   readonly status: number;
@@ -61,16 +63,6 @@ export class SeldonPayloadError extends Error {
 }
 
 type Json = Record<string, unknown>;
-
-const isMapping = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
-
-/** The JSON type of a value, for "got ..." in messages. */
-export function jsonTypeOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (value instanceof Uint8Array) return 'bytes';
-  return typeof value;
-}
 
 const MESSAGE_FIELDS = ['data', 'strData', 'jsonData', 'binData', 'customData', 'meta', 'status'] as const;
 const PAYLOAD_FIELDS = ['data', 'strData', 'jsonData', 'binData', 'customData'] as const;

@@ -1,6 +1,7 @@
 /**
  * Work for one Trigger: at most `maxInFlight` deliveries at once and `maxQueued` waiting, so a
  * slow subscriber holds back its own Trigger and no other, and memory stays bounded.
+ * `deliver` settles every job itself and never rejects (the dispatcher logs its own failures).
  */
 export class TriggerQueue<Job> {
   private readonly waiting: Job[] = [];

@@ -6,7 +6,7 @@ import type { BrokerIngress } from './broker-ingress';
  * The broker's HTTP surface, `POST /<namespace>/<broker>` and `POST /` for the default broker,
  * with methods and status codes as Knative's ingress answers them.
  */
-export function ingressRoute(ingress: BrokerIngress, defaultBroker: BrokerRef): RawRoute {
+export function ingressRoute(ingress: Pick<BrokerIngress, 'accept'>, defaultBroker: BrokerRef): RawRoute {
   return {
     serves: isBrokerPath,
     async handle(request, res) {

@@ -1,0 +1,192 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CloudEvent } from '@seldon-eventing/cloudevents';
+import { AddressMap, EventingConfig, loadManifests, SubscriberResolver } from '@seldon-eventing/eventing';
+import { frontListener, type RawRoute } from '@seldon-eventing/service';
+import { Topology } from '@seldon-eventing/topology';
+import { PublishError, type BrokerRef, type Bus } from '@seldon-eventing/transport';
+import { FrontDoor, INGRESS_SOURCE } from './front-door';
+import { ingressRoute } from './ingress.route';
+
+const MANIFESTS = `
+apiVersion: eventing.knative.dev/v1
+kind: Broker
+metadata: { name: default, namespace: default }
+---
+apiVersion: eventing.knative.dev/v1
+kind: Broker
+metadata: { name: ml, namespace: models }
+`;
+
+const PAYLOAD = '{"data":{"ndarray":[[5.1,3.5,1.4,0.2]]}}';
+
+/** A bus that records what it is given and refuses what `refusal` says it should. */
+class RecordingBus implements Pick<Bus, 'publish'> {
+  readonly published: { event: CloudEvent; broker?: BrokerRef }[] = [];
+  refusal: (event: CloudEvent) => Error | undefined = () => undefined;
+
+  async publish(event: CloudEvent, broker?: BrokerRef): Promise<void> {
+    const refused = this.refusal(event);
+    if (refused) throw refused;
+    this.published.push({ event, broker });
+  }
+}
+
+/** Serves one raw route on a real HTTP server, through the service's own front listener. */
+async function serveRoute(route: RawRoute): Promise<{ url: string; server: Server }> {
+  const server = createServer(frontListener([], [route], 1 << 20, (_req, res) => res.writeHead(404).end()));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+const binary = (id: string, type = 'test.front', extra: Record<string, string> = {}) => ({
+  'ce-specversion': '1.0',
+  'ce-id': id,
+  'ce-source': 'tests/front-door',
+  'ce-type': type,
+  'content-type': 'application/json',
+  ...extra,
+});
+
+const batch = (...ids: string[]) => JSON.stringify(ids.map((id) => ({ specversion: '1.0', id, source: 'tests/front-door', type: 'test.front', data: { n: id } })));
+
+describe('ingress adapter front door', () => {
+  const bus = new RecordingBus();
+  const defaultBroker = { namespace: 'default', name: 'default' };
+  let url: string;
+  let server: Server;
+
+  beforeAll(async () => {
+    const config = EventingConfig.fromManifests(loadManifests(MANIFESTS));
+    const topology = new Topology(config, AddressMap.empty(), new SubscriberResolver(config), { selfConsuming: [], serviceNamespace: 'default', clusterDomain: 'cluster.local' });
+    const door = new FrontDoor(topology, bus);
+    ({ url, server } = await serveRoute(ingressRoute(door, defaultBroker)));
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  beforeEach(() => {
+    bus.published.length = 0;
+    bus.refusal = () => undefined;
+  });
+
+  const post = async (path: string, headers: Record<string, string>, body: string) => {
+    const res = await fetch(`${url}${path}`, { method: 'POST', headers, body });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  };
+
+  describe('CloudEvents', () => {
+    it('publishes a binary-mode event to the broker its path names, and answers 202 with its id', async () => {
+      const answer = await post('/models/ml', binary('e-1'), '{"x":1}');
+      expect(answer).toEqual({ status: 202, json: { id: 'e-1' } });
+      expect(bus.published).toHaveLength(1);
+      expect(bus.published[0].broker).toEqual({ namespace: 'models', name: 'ml' });
+      expect(bus.published[0].event).toMatchObject({ id: 'e-1', type: 'test.front', source: 'tests/front-door' });
+      expect(bus.published[0].event.data?.toString()).toBe('{"x":1}');
+    });
+
+    it('answers 404 for a broker the configuration does not know, publishing nothing', async () => {
+      const answer = await post('/models/nope', binary('e-2'), '{}');
+      expect(answer).toEqual({ status: 404, json: { status: 404, error: 'broker models/nope does not exist' } });
+      expect(bus.published).toEqual([]);
+    });
+
+    it('answers 400 with the reason for an invalid CloudEvent', async () => {
+      const { 'ce-id': _id, ...noId } = binary('e-3');
+      const answer = await post('/', noId, '{}');
+      expect(answer.status).toBe(400);
+      expect(answer.json.error).toMatch(/\bid\b/);
+      expect(bus.published).toEqual([]);
+    });
+
+    it('publishes a batch in order and answers with every id', async () => {
+      const answer = await post('/', { 'content-type': 'application/cloudevents-batch+json' }, batch('b-1', 'b-2', 'b-3'));
+      expect(answer).toEqual({ status: 202, json: { ids: ['b-1', 'b-2', 'b-3'] } });
+      expect(bus.published.map((p) => p.event.id)).toEqual(['b-1', 'b-2', 'b-3']);
+      expect(bus.published.every((p) => p.broker?.name === 'default')).toBe(true);
+    });
+
+    it('refuses an empty batch', async () => {
+      const answer = await post('/', { 'content-type': 'application/cloudevents-batch+json' }, '[]');
+      expect(answer).toEqual({ status: 400, json: { status: 400, error: 'the batch holds no events' } });
+    });
+
+    it('refuses a Seldon request event whose data is no valid Seldon message, before publishing anything', async () => {
+      const answer = await post('/', binary('s-1', 'seldon.iris.default.request'), '{"data":{"ndarray":7}}');
+      expect(answer.status).toBe(400);
+      expect(answer.json.error).toBe('event s-1: invalid Seldon payload: data.ndarray must be an array, got number');
+      expect(bus.published).toEqual([]);
+    });
+
+    it('passes a Seldon request event with a valid message', async () => {
+      const answer = await post('/', binary('s-2', 'seldon.iris.default.request'), PAYLOAD);
+      expect(answer.status).toBe(202);
+      expect(bus.published.map((p) => p.event.id)).toEqual(['s-2']);
+    });
+  });
+
+  describe('Seldon REST', () => {
+    const path = '/seldon/default/iris-deployment/api/v1.0/predictions';
+
+    it('turns the payload into a request event carrying the Seldon-Puid, on the default broker', async () => {
+      const answer = await post(path, { 'content-type': 'application/json', 'seldon-puid': 'puid-1' }, PAYLOAD);
+      expect(answer.status).toBe(202);
+      expect(bus.published).toHaveLength(1);
+      const { event, broker } = bus.published[0];
+      expect(answer.json).toEqual({ id: event.id });
+      expect(broker).toEqual(defaultBroker);
+      expect(event).toMatchObject({
+        type: 'seldon.iris-deployment.default.request',
+        source: INGRESS_SOURCE,
+        datacontenttype: 'application/json',
+        extensions: { seldonpuid: 'puid-1' },
+      });
+      expect(event.data?.toString()).toBe(PAYLOAD);
+    });
+
+    it('has no seldonpuid without the header', async () => {
+      await post(path, { 'content-type': 'application/json' }, PAYLOAD);
+      expect(bus.published[0].event.extensions).toEqual({});
+    });
+
+    it('answers 400 with the reason for an invalid payload', async () => {
+      const answer = await post(path, { 'content-type': 'application/json' }, '{"strData": 1}');
+      expect(answer).toEqual({ status: 400, json: { status: 400, error: 'invalid Seldon payload: strData must be a string, got number' } });
+      expect(bus.published).toEqual([]);
+    });
+
+    it('answers 404 for names that cannot be a deployment', async () => {
+      const answer = await post('/seldon/Default/iris/api/v1.0/predictions', { 'content-type': 'application/json' }, PAYLOAD);
+      expect(answer.status).toBe(404);
+      expect(answer.json.error).toMatch(/'Default\/iris' is not a valid namespace\/deployment pair/);
+      expect(bus.published).toEqual([]);
+    });
+  });
+
+  describe('publish refusals', () => {
+    it('keeps the status a PublishError carries and lists the events accepted before it', async () => {
+      bus.refusal = (event) => (event.id === 'r-2' ? new PublishError(429, 'broker queue full') : undefined);
+      const answer = await post('/', { 'content-type': 'application/cloudevents-batch+json' }, batch('r-1', 'r-2', 'r-3'));
+      expect(answer).toEqual({ status: 429, json: { status: 429, error: 'event r-2 not accepted: broker queue full', accepted: ['r-1'] } });
+      expect(bus.published.map((p) => p.event.id)).toEqual(['r-1']);
+    });
+
+    it('answers 503 when the bus fails otherwise, with no accepted list when none was', async () => {
+      bus.refusal = () => new Error('connection reset');
+      const answer = await post('/', binary('r-4'), '{}');
+      expect(answer).toEqual({ status: 503, json: { status: 503, error: 'event r-4 not accepted: connection reset' } });
+    });
+  });
+
+  it('answers 405 with Allow to other methods, and the webhook handshake to OPTIONS', async () => {
+    const get = await fetch(`${url}/seldon/default/iris/api/v1.0/predictions`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST, OPTIONS');
+    const options = await fetch(`${url}/`, { method: 'OPTIONS' });
+    expect(options.status).toBe(200);
+    expect(options.headers.get('webhook-allowed-origin')).toBe('*');
+  });
+
+  it('answers 400 for a broker path whose segments do not URI-decode', async () => {
+    const answer = await post('/default/%E0%A4%A', binary('p-1'), '{}');
+    expect(answer).toEqual({ status: 400, json: { status: 400, error: "'/default/%E0%A4%A' is not a /<namespace>/<broker> path" } });
+  });
+});
