@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
-import { parseIngressPath, parseSeldonMessage, seldonError, SELDON_PUID_HEADER, SeldonPayloadError } from '@seldon-eventing/seldon';
+import { isSeldonIngressPath, parseSeldonMessage, seldonError, seldonIngressDeployment, SELDON_PUID_HEADER, SeldonPayloadError } from '@seldon-eventing/seldon';
 import { sendJson, type RawRequest, type RawRoute } from '@seldon-eventing/service';
 import type { LogisticRegressionModel } from './model/iris-model';
 import { predictMessage } from './model/prediction';
@@ -10,7 +10,6 @@ import { predictMessage } from './model/prediction';
 const PUID_RESPONSE_HEADER = 'Seldon-Puid';
 
 const PREDICTION_PATHS = new Set(['/api/v1.0/predictions', '/api/v0.1/predictions', '/predict']);
-const GATEWAY_PATH = /^\/seldon\/([^/]+)\/([^/]+)\/api\/v(?:1\.0|0\.1)\/predictions$/;
 
 const log = new Logger('Predictions');
 
@@ -27,12 +26,14 @@ const log = new Logger('Predictions');
  */
 export function predictionRoute(model: LogisticRegressionModel): RawRoute {
   return {
-    serves: (path) => PREDICTION_PATHS.has(path) || GATEWAY_PATH.test(path),
+    serves: (path) => PREDICTION_PATHS.has(path) || isSeldonIngressPath(path),
     handle(request, res) {
       if (request.method !== 'POST') return sendJson(res, 405, seldonError(405, `method ${request.method} is not allowed; use POST`), { allow: 'POST' });
-      const gateway = GATEWAY_PATH.exec(request.path);
-      if (gateway && !parseIngressPath(`/seldon/${gateway[1]}/${gateway[2]}/api/v1.0/predictions`)) {
-        return sendJson(res, 404, seldonError(404, `'${gateway[1]}/${gateway[2]}' is not a valid namespace/deployment pair`));
+      try {
+        seldonIngressDeployment(request.path);
+      } catch (err) {
+        if (!(err instanceof SeldonPayloadError)) throw err;
+        return sendJson(res, err.status, err.toSeldonStatus());
       }
       predict(model, request, res);
     },

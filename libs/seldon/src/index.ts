@@ -64,4 +64,3 @@ export {
 export { OUTCOME_SOURCE, OUTCOME_TYPE, outcomeEvent, readOutcomeEvent, type OutcomeEventInit } from './outcome-event';
 export { isPredictorTrigger } from './predictor-trigger';
 // model-server's "got <type>" messages name JSON types as the payload checks do.
-export { jsonTypeOf } from '@seldon-eventing/cloudevents';

@@ -3,6 +3,8 @@
  * tools/train-iris/train.js writes it to models/iris/model.json. No I/O here.
  */
 
+import { isMapping } from '@seldon-eventing/cloudevents';
+
 export const MODEL_FORMAT = 'seldon-eventing/multinomial-logistic-regression';
 export const MODEL_FORMAT_VERSION = 1;
 
@@ -24,10 +26,6 @@ export interface LogisticRegressionArtifact {
 export class InvalidModelError extends Error {
   override readonly name = 'InvalidModelError';
 }
-
-type Json = Record<string, unknown>;
-
-const isMapping = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function numbers(value: unknown, length: number, field: string): number[] {
   if (!Array.isArray(value) || value.length !== length) {

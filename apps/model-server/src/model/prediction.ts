@@ -1,4 +1,5 @@
-import { jsonTypeOf, SeldonPayloadError, type SeldonMessage } from '@seldon-eventing/seldon';
+import { jsonTypeOf } from '@seldon-eventing/cloudevents';
+import { SeldonPayloadError, type SeldonMessage } from '@seldon-eventing/seldon';
 import type { LogisticRegressionModel } from './iris-model';
 
 /**

@@ -14,7 +14,7 @@ function manager(refuse = false) {
 describe('OffsetManager', () => {
   it('commits only past records finished, whatever order they finish in', async () => {
     const { offsets, commits } = manager();
-    const finish = [10, 11, 12].map((o) => offsets.take(0, o));
+    const finish = [10, 11, 12].map((o) => offsets.track(0, o));
     finish[2]();
     finish[1]();
     await offsets.commit();
@@ -26,8 +26,8 @@ describe('OffsetManager', () => {
 
   it('commits each partition on its own, and nothing when nothing moved', async () => {
     const { offsets, commits } = manager();
-    offsets.take(0, 5)();
-    offsets.take(3, 40)();
+    offsets.track(0, 5)();
+    offsets.track(3, 40)();
     await offsets.commit();
     await offsets.commit();
     expect(commits).toEqual([[{ partition: 0, offset: '6' }, { partition: 3, offset: '41' }]]);
@@ -38,10 +38,10 @@ describe('OffsetManager', () => {
     try {
       const { offsets, commits } = manager();
       offsets.start(200);
-      offsets.take(0, 1)();
+      offsets.track(0, 1)();
       await jest.advanceTimersByTimeAsync(200);
       expect(commits).toEqual([[{ partition: 0, offset: '2' }]]);
-      offsets.take(0, 2)();
+      offsets.track(0, 2)();
       await offsets.stop();
       expect(commits.at(-1)).toEqual([{ partition: 0, offset: '3' }]);
       await jest.advanceTimersByTimeAsync(1_000);
@@ -53,11 +53,11 @@ describe('OffsetManager', () => {
 
   it('tries again after a refused commit, and forgets what was taken before a rejoin', async () => {
     const refused = manager(true);
-    refused.offsets.take(0, 1)();
+    refused.offsets.track(0, 1)();
     await expect(refused.offsets.commit()).resolves.toBeUndefined();
 
     const { offsets, commits } = manager();
-    const stale = offsets.take(0, 7);
+    const stale = offsets.track(0, 7);
     offsets.reset();
     stale();
     await offsets.commit();

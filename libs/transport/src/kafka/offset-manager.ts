@@ -43,13 +43,13 @@ export class OffsetManager {
    * (delivered, filtered out, dead-lettered or lost). After a reset, finishing an old record no
    * longer counts: its partition's bookkeeping was replaced.
    */
-  take(partition: number, offset: number): () => void {
+  track(partition: number, offset: number): () => void {
     let offsets = this.partitions.get(partition);
     if (!offsets) {
       offsets = new PartitionOffsets();
       this.partitions.set(partition, offsets);
     }
-    offsets.take(offset);
+    offsets.track(offset);
     const taken = offsets;
     return () => taken.finish(offset);
   }

@@ -8,7 +8,7 @@ export class PartitionOffsets {
   private next = -1;
   private committed = -1;
 
-  take(offset: number): void {
+  track(offset: number): void {
     this.unfinished.add(offset);
     if (offset + 1 > this.next) this.next = offset + 1;
   }
@@ -27,9 +27,5 @@ export class PartitionOffsets {
 
   committedAt(offset: number): void {
     if (offset > this.committed) this.committed = offset;
-  }
-
-  get idle(): boolean {
-    return this.unfinished.size === 0;
   }
 }

@@ -134,9 +134,15 @@ describe('RecordDispatcher while Kafka is unreachable', () => {
 
   it('leaves the record unfinished when shutdown comes while Kafka is still down', async () => {
     const unreachable = Object.assign(new Error('ECONNREFUSED'), { retriable: true });
-    const { dispatcher, abort } = harness(async () => outcome, { produceFails: () => unreachable });
-    const pending = dispatcher.dispatch(record(request));
-    setTimeout(() => abort.abort(), 50);
-    await expect(pending).resolves.toBe(false);
+    let stop = () => undefined as void;
+    const { dispatcher, abort } = harness(async () => outcome, {
+      produceFails: () => {
+        // Shutdown comes while Kafka is still unreachable.
+        stop();
+        return unreachable;
+      },
+    });
+    stop = () => abort.abort();
+    await expect(dispatcher.dispatch(record(request))).resolves.toBe(false);
   });
 });

@@ -112,7 +112,7 @@ export class TriggerConsumer {
           release();
           break;
         }
-        const finish = this.offsets.take(batch.partition, Number(message.offset));
+        const finish = this.offsets.track(batch.partition, Number(message.offset));
         resolveOffset(message.offset);
         const delivery = this.inOrder(batch.partition, () => this.records.dispatch(message))
           .then(
@@ -121,7 +121,7 @@ export class TriggerConsumer {
             (err: Error) => this.options.log.error(`record at offset ${message.offset} not delivered: ${err.stack ?? err.message}`),
           )
           .finally(release);
-        this.track(delivery);
+        this.trackDelivery(delivery);
       }
     } finally {
       stopBeating();
@@ -137,7 +137,7 @@ export class TriggerConsumer {
     return next;
   }
 
-  private track(delivery: Promise<unknown>): void {
+  private trackDelivery(delivery: Promise<unknown>): void {
     this.inFlight.add(delivery);
     void delivery.finally(() => this.inFlight.delete(delivery));
   }

@@ -70,8 +70,7 @@ describe('a Knative delivery attempt over HTTP', () => {
 
   it('retries network errors and timeouts', async () => {
     const closed = await start((_req, _b, res) => res.end());
-    servers.pop()?.close();
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => servers.pop()?.close(r));
     await expect(deliverOverHttp(closed, event)).resolves.toMatchObject({ ok: false, retryable: true });
 
     const slow = await start((_req, _b, res) => setTimeout(() => res.writeHead(202).end(), 500));
