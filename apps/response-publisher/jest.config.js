@@ -3,6 +3,4 @@ module.exports = {
   displayName: 'response-publisher',
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
-  // No unit tests yet (this app is covered end to end only); drop this once it has its own.
-  passWithNoTests: true,
 };

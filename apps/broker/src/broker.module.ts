@@ -1,14 +1,6 @@
 import { BeforeApplicationShutdown, INestApplicationContext, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import {
-  DEFAULT_BROKER,
-  defaultBrokerProvider,
-  envInt,
-  envString,
-  EVENTING_RUNTIME,
-  loadEventingRuntime,
-  type EventingRuntime,
-  type ServiceOptions,
-} from '@seldon-eventing/service';
+import { DEFAULT_BROKER, defaultBrokerProvider, envInt, envString, type ServiceOptions } from '@seldon-eventing/service';
+import { Topology, topologyOptionsFromEnv } from '@seldon-eventing/topology';
 import { compileRoutes } from './dispatch/routes';
 import { BrokerIngress } from './ingress/broker-ingress';
 import { ingressRoute } from './ingress/ingress.route';
@@ -25,24 +17,26 @@ const DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024;
  */
 @Module({
   providers: [
-    { provide: EVENTING_RUNTIME, useFactory: () => loadEventingRuntime() },
+    { provide: Topology, useFactory: () => Topology.load(topologyOptionsFromEnv(), new Logger('Topology')) },
     defaultBrokerProvider,
     {
       provide: BrokerIngress,
-      inject: [EVENTING_RUNTIME],
-      useFactory: async (runtime: EventingRuntime) => {
+      inject: [Topology],
+      useFactory: async (topology: Topology) => {
+        const log = new Logger('Broker');
         const router = new URL(envString('PREDICTOR_ROUTER_URL', `http://127.0.0.1:${envInt('PREDICTOR_ROUTER_PORT', 8082)}`));
-        const routes = compileRoutes(runtime, router);
+        const { byBroker: routes, notReady } = compileRoutes(topology, router);
+        for (const compiled of notReady) log.warn(`trigger ${compiled.key} is not ready and is not served: ${compiled.status.reason}`);
         const options = {
           maxInFlightPerTrigger: envInt('BROKER_MAX_IN_FLIGHT_PER_TRIGGER', 100),
           maxQueuedPerTrigger: envInt('BROKER_MAX_QUEUED_PER_TRIGGER', 10_000),
           defaultTimeoutMs: envInt('DELIVERY_TIMEOUT_MS', 30_000),
         };
         const dir = envString('BROKER_LOG_DIR', '');
-        if (!dir) return new BrokerIngress(runtime.config, routes, options);
-        const { log, pending } = await EventLog.open({ dir, segmentBytes: envInt('BROKER_LOG_SEGMENT_BYTES', DEFAULT_SEGMENT_BYTES) });
-        new Logger('EventLog').log(`accepted events are kept in ${dir} until delivered`);
-        const ingress = new BrokerIngress(runtime.config, routes, options, log);
+        if (!dir) return new BrokerIngress(topology.config, routes, options, log);
+        const { log: eventLog, pending } = await EventLog.open({ dir, segmentBytes: envInt('BROKER_LOG_SEGMENT_BYTES', DEFAULT_SEGMENT_BYTES) });
+        log.log(`accepted events are kept in ${dir} until delivered`);
+        const ingress = new BrokerIngress(topology.config, routes, options, log, eventLog);
         ingress.replay(pending);
         return ingress;
       },

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Query } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import type { CloudEvent } from '@seldon-eventing/cloudevents';
 import { eventJson, formatEvent } from './event-format';
 import { EventHistory } from './event-history';
@@ -9,7 +9,7 @@ import { EventHistory } from './event-history';
 export class DisplayHandler {
   constructor(private readonly history: EventHistory) {}
 
-  @MessagePattern('*')
+  @EventPattern('*')
   display(@Payload() event: CloudEvent): void {
     process.stdout.write(`${formatEvent(event)}\n`);
     this.history.add(event);

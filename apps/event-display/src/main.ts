@@ -1,9 +1,10 @@
-import { planSubscriptions, runService, servedByThisService } from '@seldon-eventing/service';
+import { runService, serviceName } from '@seldon-eventing/service';
+import { Topology } from '@seldon-eventing/topology';
 import { EventDisplayModule } from './event-display.module';
 
 void runService(EventDisplayModule, {
   name: 'event-display',
   defaultPort: 8084,
   portEnv: 'EVENT_DISPLAY_PORT',
-  subscribe: (runtime) => planSubscriptions(runtime, servedByThisService('event-display')),
+  subscribe: (app) => app.get(Topology).triggersOf(serviceName('event-display')),
 });

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { lastValueFrom } from 'rxjs';
 import { CloudEventValidationError, createEvent, parseHttp, type CloudEvent, type HttpHeaders } from '@seldon-eventing/cloudevents';
 import { parseRequestType, parseSeldonMessage, requestType, SeldonPayloadError, type DeploymentName } from '@seldon-eventing/seldon';
-import { EVENTING_RUNTIME, type EventingRuntime } from '@seldon-eventing/service';
-import { CloudEventsClient, PUBLISH, PublishError, type BrokerRef, type PublishRequest } from '@seldon-eventing/transport';
+import { BUS } from '@seldon-eventing/service';
+import { Topology } from '@seldon-eventing/topology';
+import { PublishError, type BrokerRef, type Bus } from '@seldon-eventing/transport';
 
 /** A refusal the controller answers with: status and reason. */
 export class Refusal extends Error {
@@ -32,8 +32,8 @@ export const INGRESS_SOURCE = 'seldon-eventing/ingress-adapter';
 @Injectable()
 export class FrontDoor {
   constructor(
-    @Inject(EVENTING_RUNTIME) private readonly runtime: EventingRuntime,
-    private readonly client: CloudEventsClient,
+    private readonly topology: Topology,
+    @Inject(BUS) private readonly bus: Pick<Bus, 'publish'>,
   ) {}
 
   async acceptEvents(broker: BrokerRef, headers: HttpHeaders, body: Buffer): Promise<string[]> {
@@ -67,7 +67,7 @@ export class FrontDoor {
   }
 
   private checkBroker(broker: BrokerRef): void {
-    if (!this.runtime.config.hasBroker(broker.namespace, broker.name)) {
+    if (!this.topology.config.hasBroker(broker.namespace, broker.name)) {
       throw new Refusal(404, `broker ${broker.namespace}/${broker.name} does not exist`);
     }
   }
@@ -85,7 +85,7 @@ export class FrontDoor {
     const accepted: string[] = [];
     for (const event of events) {
       try {
-        await lastValueFrom(this.client.emit<void, PublishRequest>(PUBLISH, { event, broker }), { defaultValue: undefined });
+        await this.bus.publish(event, broker);
       } catch (err) {
         const status = err instanceof PublishError ? err.status : 503;
         throw new Refusal(status, `event ${event.id} not accepted: ${(err as Error).message}`, accepted);

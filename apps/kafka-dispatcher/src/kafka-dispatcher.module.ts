@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { EventingModule, planSubscriptions, type ServiceOptions } from '@seldon-eventing/service';
+import { EventingModule, type ServiceOptions } from '@seldon-eventing/service';
+import { KAFKA_DISPATCHER, Topology, topologyProvider } from '@seldon-eventing/topology';
 import { backendFromEnv } from '@seldon-eventing/transport';
-import { dispatchedTriggers } from './dispatched-triggers';
 import { HttpDispatchHandler } from './http-dispatch.handler';
 
 /**
@@ -11,6 +11,7 @@ import { HttpDispatchHandler } from './http-dispatch.handler';
 @Module({
   imports: [EventingModule.forRoot()],
   controllers: [HttpDispatchHandler],
+  providers: [topologyProvider],
 })
 export class KafkaDispatcherModule {}
 
@@ -18,9 +19,9 @@ export const kafkaDispatcherService: ServiceOptions = {
   name: 'kafka-dispatcher',
   defaultPort: 8085,
   portEnv: 'KAFKA_DISPATCHER_PORT',
-  subscribe: (runtime) => {
+  subscribe: (app) => {
     // On knative the broker itself dispatches; a second dispatcher would only mislead.
     if (backendFromEnv() !== 'kafka') throw new Error('kafka-dispatcher serves the kafka backend only: set EVENTING_TRANSPORT=kafka');
-    return planSubscriptions(runtime, dispatchedTriggers());
+    return app.get(Topology).triggersOf(KAFKA_DISPATCHER);
   },
 };

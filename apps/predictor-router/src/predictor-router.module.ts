@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventingModule } from '@seldon-eventing/service';
+import { topologyProvider } from '@seldon-eventing/topology';
 import { PredictionHandler } from './prediction.handler';
 import { PredictorClient } from './predictor-client';
 import { PredictorTargets } from './predictor-targets';
@@ -7,6 +8,6 @@ import { PredictorTargets } from './predictor-targets';
 @Module({
   imports: [EventingModule.forRoot()],
   controllers: [PredictionHandler],
-  providers: [PredictorClient, PredictorTargets],
+  providers: [topologyProvider, PredictorClient, PredictorTargets],
 })
 export class PredictorRouterModule {}

@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { CloudEvent } from '@seldon-eventing/cloudevents';
-import type { Trigger } from '@seldon-eventing/eventing';
+import type { CompiledTrigger } from '@seldon-eventing/eventing';
 import {
   deploymentUrl,
   parseIngressPath,
@@ -9,7 +9,7 @@ import {
   SELDON_DEPLOYMENT_KIND,
   type DeploymentName,
 } from '@seldon-eventing/seldon';
-import { EVENTING_RUNTIME, localSubscriberOf, type EventingRuntime } from '@seldon-eventing/service';
+import { Topology } from '@seldon-eventing/topology';
 
 /** Which predictor to call for an event, and which deployment its answer is named after. */
 export interface PredictorTarget {
@@ -24,37 +24,35 @@ export interface PredictorTarget {
  */
 @Injectable()
 export class PredictorTargets {
-  /** Per Trigger: its predictor's local address, and the deployment its subscriber names, if any. */
-  private readonly subscribers = new WeakMap<Trigger, { url: URL; name?: DeploymentName }>();
+  /** Per Trigger, the deployment its subscriber names, if any: worked out once, asked with every event. */
+  private readonly names = new WeakMap<CompiledTrigger, DeploymentName | null>();
 
-  constructor(@Inject(EVENTING_RUNTIME) private readonly runtime: EventingRuntime) {}
+  constructor(private readonly topology: Topology) {}
 
   /** Undefined when nothing names a predictor: retrying will not change that. */
-  find(event: CloudEvent, trigger: Trigger | undefined): PredictorTarget | undefined {
+  find(event: CloudEvent, compiled: CompiledTrigger | undefined): PredictorTarget | undefined {
     const fromType = parseRequestType(event.type);
-    if (trigger) {
-      const subscriber = this.subscriberOf(trigger);
-      const name = subscriber.name ?? fromType;
-      return name && { url: subscriber.url, name };
+    if (compiled?.localSubscriber) {
+      const name = this.nameOf(compiled) ?? fromType;
+      return name && { url: compiled.localSubscriber, name };
     }
     if (!fromType) return undefined;
-    const manifest = this.runtime.config.find(SELDON_DEPLOYMENT_KIND, fromType.namespace, fromType.deployment);
+    const manifest = this.topology.config.find(SELDON_DEPLOYMENT_KIND, fromType.namespace, fromType.deployment);
     if (!manifest) return undefined;
-    return { url: this.runtime.addresses.toLocal(new URL(deploymentUrl(parseSeldonDeployment(manifest)))), name: fromType };
+    return { url: this.topology.addresses.toLocal(new URL(deploymentUrl(parseSeldonDeployment(manifest)))), name: fromType };
   }
 
-  /** Worked out once per Trigger: deliveries ask with every event. */
-  private subscriberOf(trigger: Trigger): { url: URL; name?: DeploymentName } {
-    let subscriber = this.subscribers.get(trigger);
-    if (!subscriber) {
+  private nameOf(compiled: CompiledTrigger): DeploymentName | undefined {
+    let name = this.names.get(compiled);
+    if (name === undefined) {
+      const { trigger, subscriber } = compiled;
       const ref = trigger.subscriber.ref;
-      const name =
+      name =
         ref?.kind === SELDON_DEPLOYMENT_KIND
           ? { deployment: ref.name, namespace: ref.namespace ?? trigger.namespace }
-          : parseIngressPath(this.runtime.resolver.resolve(trigger.subscriber, trigger.namespace).pathname);
-      subscriber = { url: localSubscriberOf(this.runtime, trigger), name };
-      this.subscribers.set(trigger, subscriber);
+          : ((subscriber && parseIngressPath(subscriber.pathname)) ?? null);
+      this.names.set(compiled, name);
     }
-    return subscriber;
+    return name ?? undefined;
   }
 }

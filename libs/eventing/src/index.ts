@@ -41,3 +41,12 @@ export {
 } from './delivery';
 export { SubscriberResolver, type AddressableResolver, type SubscriberResolverOptions } from './resolver';
 export { AddressMap } from './address-map';
+export {
+  compileTrigger,
+  notReady,
+  resolveDeadLetter,
+  type CompiledTrigger,
+  type DeadLetterTarget,
+  type TriggerContext,
+  type TriggerStatus,
+} from './trigger-plan';

@@ -61,3 +61,4 @@ export {
   type ResponseEventOptions,
 } from './response-event';
 export { OUTCOME_SOURCE, OUTCOME_TYPE, outcomeEvent, readOutcomeEvent, type OutcomeEventInit } from './outcome-event';
+export { isPredictorTrigger } from './predictor-trigger';

@@ -1,11 +1,10 @@
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { CloudEventsClient, createBusFromEnv, type Bus } from '@seldon-eventing/transport';
-import { EVENTING_RUNTIME, loadEventingRuntime } from './eventing-runtime';
+import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { createBusFromEnv, type Bus } from '@seldon-eventing/transport';
 import { ServiceInfo } from './service-info';
 
 export const BUS = Symbol('Bus');
 
-/** The bus chosen by configuration, the user's eventing manifests, and a client to publish with. */
+/** The bus chosen by configuration: services publish through it and their handlers consume from it. */
 @Global()
 @Module({})
 export class EventingModule implements OnApplicationShutdown {
@@ -14,12 +13,8 @@ export class EventingModule implements OnApplicationShutdown {
   static forRoot(): DynamicModule {
     return {
       module: EventingModule,
-      providers: [
-        { provide: EVENTING_RUNTIME, useFactory: () => loadEventingRuntime() },
-        { provide: BUS, inject: [ServiceInfo], useFactory: (info: ServiceInfo) => createBusFromEnv(info.name) },
-        { provide: CloudEventsClient, inject: [BUS], useFactory: (bus: Bus) => new CloudEventsClient(bus) },
-      ],
-      exports: [EVENTING_RUNTIME, BUS, CloudEventsClient],
+      providers: [{ provide: BUS, inject: [ServiceInfo], useFactory: (info: ServiceInfo) => createBusFromEnv(info.name, process.env, (context) => new Logger(context)) }],
+      exports: [BUS],
     };
   }
 

@@ -2,12 +2,12 @@ import 'reflect-metadata';
 import { INestApplication, INestApplicationContext, Logger, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { CloudEventsServer, isDeliveryPath, KnativeHttpBus, type Bus, type Subscription } from '@seldon-eventing/transport';
+import type { CompiledTrigger } from '@seldon-eventing/eventing';
+import { CloudEventsServer, connectCloudEventsServer, isDeliveryPath, KnativeHttpBus, type Bus } from '@seldon-eventing/transport';
 import { ingressAuthFromEnv, ingressAuthGate } from './auth/ingress-auth';
 import { envInt, envString } from './env';
 import { installFrontListener, type RawRoute } from './http';
 import { BUS } from './eventing.module';
-import { EVENTING_RUNTIME, type EventingRuntime } from './eventing-runtime';
 import { intakeGate } from './intake-gate';
 import { bodyParserErrors } from './json-errors';
 import { createLogger } from './logger';
@@ -20,10 +20,11 @@ export interface ServiceOptions {
   /** Service-specific port variable, e.g. BROKER_PORT; PORT is honoured too (containers). */
   portEnv?: string;
   /**
-   * For services that consume events: picks the Triggers they serve. Their module must import
-   * EventingModule.forRoot(); `@MessagePattern(<type pattern>)` handlers then receive the events.
+   * For services that consume events: the Triggers they serve. Their module must import
+   * EventingModule.forRoot(); `@MessagePattern`/`@EventPattern(<type pattern>)` handlers then
+   * receive the events.
    */
-  subscribe?: (runtime: EventingRuntime) => Subscription[];
+  subscribe?: (app: INestApplicationContext) => CompiledTrigger[];
   /** The service's per-event hot paths, served ahead of Nest (see RawRoute). */
   rawRoutes?: (app: INestApplicationContext) => RawRoute[];
   /**
@@ -101,8 +102,8 @@ export async function runService(module: Type<unknown>, options: ServiceOptions)
 }
 
 /** Connects the service's handlers to the bus; on knative, deliveries arrive as a raw route. */
-function connectSubscriptions(app: NestExpressApplication, subscribe: (runtime: EventingRuntime) => Subscription[]): RawRoute[] {
+function connectSubscriptions(app: NestExpressApplication, subscribe: (app: INestApplicationContext) => CompiledTrigger[]): RawRoute[] {
   const bus = app.get<Bus>(BUS);
-  app.connectMicroservice({ strategy: new CloudEventsServer(bus, subscribe(app.get(EVENTING_RUNTIME))) });
+  connectCloudEventsServer(app, new CloudEventsServer(bus, subscribe(app), new Logger('CloudEventsServer')));
   return bus instanceof KnativeHttpBus ? [{ serves: isDeliveryPath, handle: bus.receiver.handle }] : [];
 }

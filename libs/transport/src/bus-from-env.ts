@@ -4,6 +4,7 @@ import { KafkaBus } from './kafka/kafka-bus';
 import { kafkaConfigFromEnv } from './kafka/kafka-settings';
 import { KnativeHttpBus } from './knative-http/knative-http-bus';
 import { sinkTokenFromEnv } from './knative-http/sink-token';
+import type { LogFactory } from './log';
 import { ceOverrides } from './overrides';
 
 export type Backend = 'knative' | 'kafka';
@@ -34,7 +35,7 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): num
  * (default: the embedded broker's default broker) with the token of K_SINK_TOKEN(_FILE), if any;
  * EVENTING_TRANSPORT=kafka uses KAFKA_BROKERS.
  */
-export function createBusFromEnv(clientId: string, env: NodeJS.ProcessEnv = process.env): Bus {
+export function createBusFromEnv(clientId: string, env: NodeJS.ProcessEnv, logger: LogFactory): Bus {
   const overrides = ceOverrides(env.K_CE_OVERRIDES);
   const defaultBroker = defaultBrokerFromEnv(env);
   if (backendFromEnv(env) === 'kafka') {
@@ -48,6 +49,7 @@ export function createBusFromEnv(clientId: string, env: NodeJS.ProcessEnv = proc
       fromBeginning: env.KAFKA_INITIAL_OFFSET === 'earliest',
       publishTimeoutMs: intSetting(env, 'PUBLISH_TIMEOUT_MS', 10_000),
       sessionTimeoutMs: intSetting(env, 'KAFKA_SESSION_TIMEOUT_MS', 10_000),
+      logger,
     });
   }
   const sink = env.K_SINK ?? `http://127.0.0.1:${env.BROKER_PORT ?? 8080}/${defaultBroker.namespace}/${defaultBroker.name}`;

@@ -1,5 +1,5 @@
 import type { CloudEvent } from '@seldon-eventing/cloudevents';
-import type { DeliverySpec, EventFilter, Trigger } from '@seldon-eventing/eventing';
+import type { CompiledTrigger } from '@seldon-eventing/eventing';
 
 /** A broker is named by namespace and name, as `POST /<namespace>/<broker>` addresses it. */
 export interface BrokerRef {
@@ -7,22 +7,9 @@ export interface BrokerRef {
   name: string;
 }
 
-/** Where events that exhausted their retries go: an HTTP sink or (kafka backend) a topic. */
-export type DeadLetterTarget = { url: URL } | { topic: string };
-
-/** One Trigger this service serves, with everything a backend needs to consume it. */
-export interface Subscription {
-  trigger: Trigger;
-  /** The Trigger's subscriber as the manifests resolve it: what dead letters name in knativeerrordest. */
-  subscriber?: URL;
-  filter: EventFilter;
-  delivery?: DeliverySpec;
-  deadLetter?: DeadLetterTarget;
-}
-
 export interface DeliveryContext {
   /** The Trigger the event was delivered for, when the backend knows it. */
-  trigger?: Trigger;
+  trigger?: CompiledTrigger;
   /** 1 for the first attempt. */
   attempt: number;
 }
@@ -38,8 +25,8 @@ export interface Bus {
   readonly backend: 'knative' | 'kafka';
   /** Resolves once the broker has accepted the event (HTTP 2xx, or Kafka acknowledged the write). */
   publish(event: CloudEvent, broker?: BrokerRef): Promise<void>;
-  /** Starts delivering the subscriptions' events to the handler. */
-  listen(subscriptions: Subscription[], handler: DeliveryHandler): Promise<void>;
+  /** Starts delivering the events of these (ready) Triggers to the handler. */
+  listen(triggers: CompiledTrigger[], handler: DeliveryHandler): Promise<void>;
   /** Stops intake, drains in-flight deliveries, releases connections. */
   close(): Promise<void>;
 }

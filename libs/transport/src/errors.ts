@@ -1,5 +1,3 @@
-import { RpcException } from '@nestjs/microservices';
-
 /**
  * A delivery failed. Handlers throw it to tell the backend how: `retryable` failures are tried
  * again per the Trigger's delivery spec, others go straight to the dead-letter sink.
@@ -7,7 +5,7 @@ import { RpcException } from '@nestjs/microservices';
  * (the answer of whatever failed behind the handler, of type `contentType`) its response body;
  * either way the body is what a dead letter carries as `knativeerrordata`.
  */
-export class DeliveryError extends RpcException {
+export class DeliveryError extends Error {
   override readonly name = 'DeliveryError';
   constructor(
     readonly status: number,
@@ -16,11 +14,6 @@ export class DeliveryError extends RpcException {
     readonly contentType?: string,
   ) {
     super(message);
-  }
-
-  /** Nest's RPC exception filter passes on what this returns: the error itself, status intact. */
-  override getError(): DeliveryError {
-    return this;
   }
 }
 

@@ -1,8 +1,6 @@
-import { Logger } from '@nestjs/common';
 import type { CloudEvent } from '@seldon-eventing/cloudevents';
-import { deadLetterEvent, type DeliveryFailure } from '@seldon-eventing/eventing';
-import { deliverOverHttp, deliverWithRetries, sleep } from '@seldon-eventing/transport';
-import { triggerKey, type Route } from './routes';
+import { deliverOverHttp, logOutcome, sendEvent, sleep, type AttemptOutcome, type Log, type Sender } from '@seldon-eventing/transport';
+import type { Route } from './routes';
 import { TriggerQueue } from './trigger-queue';
 import { ttlOf, withoutTtl, withTtl } from './ttl';
 
@@ -15,7 +13,7 @@ export interface DispatcherOptions {
 
 /**
  * Where replies go: back into the broker they came from, like any new event. Rejects when the
- * reply could not be taken (not persisted), so that the original delivery is not settled.
+ * reply could not be taken (not persisted), which fails the delivery.
  */
 export type Reingest = (brokerKey: string, event: CloudEvent) => Promise<void>;
 
@@ -32,17 +30,14 @@ export interface DrainResult {
 }
 
 /**
- * Knative's filter/dispatch half of the broker, one queue per Trigger.
- *
- * 1. Match: the event goes to every Trigger of its broker whose filter accepts it.
- * 2. Deliver: binary mode, `Prefer: reply`, `Kn-Namespace`, without the TTL, retried per the
- *    Trigger's (or Broker's) delivery spec.
- * 3. Reply: a reply event is re-ingested with the TTL decremented; at 0 it is dropped.
- * 4. Give up: the event goes to the dead-letter sink with knativeerror* extensions, or is logged.
- * 5. Settle: a delivery that came to an end (not one stopped by shutdown) is reported to its job.
+ * Knative's filter/dispatch half of the broker, one bounded queue per Trigger, delivering with the
+ * transport's delivery engine (`sendEvent`):
+ * - to the subscriber in binary mode with `Prefer: reply` and `Kn-Namespace`, without the TTL;
+ * - a reply re-ingested into the broker with the TTL decremented (dropped at 0: a loop);
+ * - after retries, to the dead-letter sink, or lost.
+ * A delivery that came to an end (not one stopped by shutdown) settles its job.
  */
 export class Dispatcher {
-  private readonly log = new Logger('Dispatcher');
   private readonly abort = new AbortController();
   private readonly queues = new Map<Route, TriggerQueue<Job>>();
   private readonly byTrigger = new Map<string, Route>();
@@ -52,29 +47,30 @@ export class Dispatcher {
     private readonly routes: Map<string, Route[]>,
     private readonly options: DispatcherOptions,
     private readonly reingest: Reingest,
+    private readonly log: Log,
   ) {
     for (const [brokerKey, list] of routes) {
       for (const route of list) {
         const deliver = (job: Job) => this.deliver(brokerKey, route, job);
         this.queues.set(route, new TriggerQueue(options.maxInFlightPerTrigger, options.maxQueuedPerTrigger, deliver));
-        this.byTrigger.set(triggerKey(route), route);
+        this.byTrigger.set(route.compiled.key, route);
       }
     }
   }
 
   /** The broker's Triggers whose filter accepts the event. */
   match(brokerKey: string, event: CloudEvent): Route[] {
-    return (this.routes.get(brokerKey) ?? []).filter((route) => route.filter(event));
+    return (this.routes.get(brokerKey) ?? []).filter((route) => route.compiled.filter(event));
   }
 
   /** Whether every one of these Triggers can queue one more event. */
   hasRoom(routes: Route[]): boolean {
-    return routes.every((route) => (this.queues.get(route) as TriggerQueue<Job>).hasRoom());
+    return routes.every((route) => this.queueOf(route).hasRoom());
   }
 
   /** Queues a delivery, regardless of room (callers that may refuse ask hasRoom first). */
   enqueue(route: Route, event: CloudEvent, settled?: () => void): void {
-    (this.queues.get(route) as TriggerQueue<Job>).push({ event, settled });
+    this.queueOf(route).push({ event, settled });
   }
 
   /** A Trigger by `<namespace>/<name>`, as the event log records it. */
@@ -98,57 +94,42 @@ export class Dispatcher {
     return { unfinished: this.abandoned + inFlight };
   }
 
+  private queueOf(route: Route): TriggerQueue<Job> {
+    return this.queues.get(route) as TriggerQueue<Job>;
+  }
+
   private async deliver(brokerKey: string, route: Route, job: Job): Promise<void> {
-    const name = triggerKey(route);
+    const { compiled, destination } = route;
+    const outbound = withoutTtl(job.event);
+    const http = { timeoutMs: compiled.retry.timeoutMs ?? this.options.defaultTimeoutMs, namespace: compiled.trigger.namespace };
+    const sink = compiled.deadLetter && 'url' in compiled.deadLetter ? compiled.deadLetter.url : undefined;
     try {
-      if (await this.bringToAnEnd(brokerKey, route, job.event, name)) job.settled?.();
-      else this.abandoned++;
+      const outcome = await sendEvent(outbound, (event) => deliverOverHttp(destination, event, http), {
+        retry: compiled.retry,
+        reply: (reply) => this.reply(brokerKey, job.event, reply, compiled.key),
+        deadLetter: sink && ((letter) => deliverOverHttp(sink, letter)),
+        signal: this.abort.signal,
+      });
+      logOutcome(this.log, outbound, compiled.key, outcome);
+      if (outcome.kind === 'aborted') this.abandoned++;
+      else job.settled?.();
     } catch (err) {
-      this.log.error(`event ${job.event.id} for trigger ${name}: ${(err as Error).stack ?? err}`);
+      this.log.error(`event ${job.event.id} for trigger ${compiled.key}: ${(err as Error).stack ?? err}`);
     }
   }
 
-  /** True when the delivery came to an end; false when shutdown stopped it first. */
-  private async bringToAnEnd(brokerKey: string, route: Route, event: CloudEvent, name: string): Promise<boolean> {
-    const { trigger, destination, policy } = route;
-    const outbound = withoutTtl(event);
-    const options = { timeoutMs: policy.timeoutMs ?? this.options.defaultTimeoutMs, namespace: trigger.namespace };
-    const outcome = await deliverWithRetries(policy, () => deliverOverHttp(destination, outbound, options), this.abort.signal);
-    if (outcome.kind === 'aborted') return false;
-    if (outcome.kind === 'delivered') return outcome.reply ? this.forwardReply(brokerKey, event, outcome.reply, name) : true;
-    return this.deadLetter(route, outbound, outcome.failure, name);
-  }
-
-  private async forwardReply(brokerKey: string, original: CloudEvent, reply: CloudEvent, trigger: string): Promise<boolean> {
+  /** The reply target of Knative's broker filter: the broker ingress, with the TTL one hop shorter. */
+  private async reply(brokerKey: string, original: CloudEvent, reply: CloudEvent, trigger: string): ReturnType<Sender> {
     const ttl = (ttlOf(original) ?? 0) - 1;
     if (ttl <= 0) {
       this.log.warn(`reply ${reply.id} to event ${original.id} (trigger ${trigger}) dropped: TTL exhausted, likely a loop`);
-      return true;
+      return { ok: true };
     }
     try {
       await this.reingest(brokerKey, withTtl(reply, ttl));
-      return true;
+      return { ok: true };
     } catch (err) {
-      this.log.error(`reply ${reply.id} to event ${original.id} (trigger ${trigger}) not taken: ${(err as Error).message}`);
-      return false;
+      return { ok: false, retryable: true, failure: { destination: `broker ${brokerKey}`, status: 503, message: `reply ${reply.id} not taken: ${(err as Error).message}` } } satisfies AttemptOutcome;
     }
-  }
-
-  private async deadLetter(route: Route, event: CloudEvent, failure: DeliveryFailure, trigger: string): Promise<boolean> {
-    const why = `${failure.message ?? 'failed'}${failure.status ? ` (status ${failure.status})` : ''}`;
-    if (!route.deadLetter) {
-      this.log.warn(`event ${event.id} for trigger ${trigger} dropped after retries, no dead-letter sink: ${why}`);
-      return true;
-    }
-    const letter = deadLetterEvent(event, failure);
-    const sink = route.deadLetter;
-    const outcome = await deliverWithRetries(route.policy, () => deliverOverHttp(sink, letter), this.abort.signal);
-    if (outcome.kind === 'aborted') return false;
-    if (outcome.kind === 'delivered') {
-      this.log.log(`event ${event.id} for trigger ${trigger} dead-lettered to ${sink.href}: ${why}`);
-    } else {
-      this.log.error(`event ${event.id} for trigger ${trigger} lost: dead-letter sink ${sink.href} refused it too`);
-    }
-    return true;
   }
 }

@@ -1,42 +1,40 @@
-import type { DeliverySpec, EventFilter, Trigger } from '@seldon-eventing/eventing';
-import { compileFilter, retryPolicy, type RetryPolicy } from '@seldon-eventing/eventing';
-import { deadLetterTarget, predictorTriggers, type EventingRuntime } from '@seldon-eventing/service';
+import { notReady, type CompiledTrigger } from '@seldon-eventing/eventing';
+import { PREDICTOR_ROUTER, type Topology } from '@seldon-eventing/topology';
 
-/** One Trigger, compiled for dispatch: what matches, where it goes, how hard to try. */
+/** One ready Trigger as the broker dispatches it: the compiled Trigger and where its events go. */
 export interface Route {
-  trigger: Trigger;
-  filter: EventFilter;
+  compiled: CompiledTrigger;
   destination: URL;
-  policy: RetryPolicy;
-  deadLetter?: URL;
+}
+
+export interface BrokerRoutes {
+  /** Per broker (`<namespace>/<name>`), its ready Triggers. */
+  byBroker: Map<string, Route[]>;
+  /** Ready Triggers that this broker cannot dispatch all the same, with why (to be logged). */
+  notReady: CompiledTrigger[];
 }
 
 /**
- * Compiles every Trigger of every broker. Predictor Triggers are delivered through the
- * predictor-router (at Knative's per-trigger path), which calls the predictor and reports
- * the outcome as events; all others go straight to their subscriber's local address.
+ * The broker's dispatch plan. Predictor Triggers are delivered through the predictor-router, at
+ * Knative's per-trigger path, so that the broker stays a generic Knative broker; all others go
+ * straight to their subscriber's local address. A KafkaSink dead-letter sink cannot be reached
+ * over HTTP, so such a Trigger is not ready here, like any other Trigger that cannot be served.
  */
-export function compileRoutes(runtime: EventingRuntime, predictorRouter: URL): Map<string, Route[]> {
-  const routes = new Map<string, Route[]>();
-  for (const trigger of runtime.config.triggers) {
-    const subscriber = runtime.resolver.resolve(trigger.subscriber, trigger.namespace);
-    const destination = predictorTriggers(trigger, subscriber)
-      ? new URL(`/triggers/${trigger.namespace}/${trigger.name}`, predictorRouter)
-      : runtime.addresses.toLocal(subscriber);
-    const delivery: DeliverySpec | undefined = runtime.config.deliveryOf(trigger);
-    const deadLetter = delivery?.deadLetterSink ? deadLetterTarget(runtime, delivery.deadLetterSink, trigger.namespace) : undefined;
-    if (deadLetter && !('url' in deadLetter)) {
-      throw new Error(`trigger ${trigger.namespace}/${trigger.name}: a KafkaSink dead-letter sink needs the kafka backend`);
+export function compileRoutes(topology: Topology, predictorRouter: URL): BrokerRoutes {
+  const byBroker = new Map<string, Route[]>();
+  const skipped: CompiledTrigger[] = [];
+  for (const compiled of topology.triggers) {
+    const { trigger, localSubscriber } = compiled;
+    const server = topology.servedBy(compiled);
+    // Triggers that are not ready were reported when the topology was loaded.
+    if (!server || !localSubscriber) continue;
+    if (compiled.deadLetter && 'topic' in compiled.deadLetter) {
+      skipped.push(notReady(compiled, 'a KafkaSink dead-letter sink needs the kafka backend'));
+      continue;
     }
+    const destination = server === PREDICTOR_ROUTER ? new URL(`/triggers/${trigger.namespace}/${trigger.name}`, predictorRouter) : localSubscriber;
     const key = `${trigger.namespace}/${trigger.broker}`;
-    const list = routes.get(key) ?? [];
-    list.push({ trigger, filter: compileFilter(trigger), destination, policy: retryPolicy(delivery), deadLetter: deadLetter?.url });
-    routes.set(key, list);
+    byBroker.set(key, [...(byBroker.get(key) ?? []), { compiled, destination }]);
   }
-  return routes;
-}
-
-/** A Trigger as the event log names it: `<namespace>/<name>`. */
-export function triggerKey(route: Route): string {
-  return `${route.trigger.namespace}/${route.trigger.name}`;
+  return { byBroker, notReady: skipped };
 }

@@ -1,9 +1,8 @@
-import { Logger } from '@nestjs/common';
 import { CloudEventValidationError, httpMode, parseHttp, withExtensions, type CloudEvent, type HttpHeaders } from '@seldon-eventing/cloudevents';
 import type { EventingConfig } from '@seldon-eventing/eventing';
-import type { BrokerRef } from '@seldon-eventing/transport';
+import type { BrokerRef, Log } from '@seldon-eventing/transport';
 import { Dispatcher, type DispatcherOptions } from '../dispatch/dispatcher';
-import { triggerKey, type Route } from '../dispatch/routes';
+import type { Route } from '../dispatch/routes';
 import { DEFAULT_TTL, ttlOf, withTtl } from '../dispatch/ttl';
 import type { EventLog } from '../log/event-log';
 import type { PendingEvent } from '../log/replay';
@@ -25,16 +24,16 @@ export interface IngressResult {
  * 6. Hand it to the dispatcher; 202.
  */
 export class BrokerIngress {
-  private readonly log = new Logger('Ingress');
   private readonly dispatcher: Dispatcher;
 
   constructor(
     private readonly config: EventingConfig,
     routes: Map<string, Route[]>,
     options: DispatcherOptions,
+    private readonly log: Log,
     private readonly eventLog?: EventLog,
   ) {
-    this.dispatcher = new Dispatcher(routes, options, (brokerKey, event) => this.reingest(brokerKey, event));
+    this.dispatcher = new Dispatcher(routes, options, (brokerKey, event) => this.reingest(brokerKey, event), log);
   }
 
   async accept(broker: BrokerRef, headers: HttpHeaders, body: Buffer): Promise<IngressResult> {
@@ -57,13 +56,13 @@ export class BrokerIngress {
       return { status: 202 };
     }
     const brokerKey = `${broker.namespace}/${broker.name}`;
-    const stamped = stamp(ttl === undefined ? withTtl(event, DEFAULT_TTL) : event);
+    const stamped = withArrivalTime(ttl === undefined ? withTtl(event, DEFAULT_TTL) : event);
     const routes = this.dispatcher.match(brokerKey, stamped);
     if (!this.dispatcher.hasRoom(routes)) {
       return { status: 429, error: 'a subscriber of this event is saturated; retry later' };
     }
     try {
-      await this.admit(brokerKey, stamped, routes);
+      await this.dispatch(brokerKey, stamped, routes);
     } catch (err) {
       this.log.error(`event ${event.id} refused: the event log could not write it: ${(err as Error).message}`);
       return { status: 503, error: 'the broker could not persist the event; retry later' };
@@ -111,21 +110,23 @@ export class BrokerIngress {
 
   /** Replies re-enter here: already accepted data, so they are never refused for room. */
   private reingest(brokerKey: string, event: CloudEvent): Promise<void> {
-    const stamped = stamp(event);
-    return this.admit(brokerKey, stamped, this.dispatcher.match(brokerKey, stamped));
+    const stamped = withArrivalTime(event);
+    return this.dispatch(brokerKey, stamped, this.dispatcher.match(brokerKey, stamped));
   }
 
-  private async admit(brokerKey: string, event: CloudEvent, routes: Route[]): Promise<void> {
+  /** Queues the event for each matching Trigger, logged first when the event log is on. */
+  private async dispatch(brokerKey: string, event: CloudEvent, routes: Route[]): Promise<void> {
     if (!this.eventLog || routes.length === 0) {
       for (const route of routes) this.dispatcher.enqueue(route, event);
       return;
     }
     const eventLog = this.eventLog;
-    const entry = await eventLog.append(brokerKey, event, routes.map(triggerKey));
+    const entry = await eventLog.append(brokerKey, event, routes.map((route) => route.compiled.key));
     routes.forEach((route, index) => this.dispatcher.enqueue(route, event, () => eventLog.complete(entry, index)));
   }
 }
 
-function stamp(event: CloudEvent): CloudEvent {
+/** Knative's ingress stamps when the broker took the event. */
+function withArrivalTime(event: CloudEvent): CloudEvent {
   return withExtensions(event, { knativearrivaltime: new Date().toISOString() });
 }

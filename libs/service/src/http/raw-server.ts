@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import { Logger } from '@nestjs/common';
 import type { RawRequest, RawRoute } from './raw-route';
 import { sendError } from './raw-route';
-import { HEALTH_PATHS, type RequestGate } from './request-gate';
+import { firstRefusal, HEALTH_PATHS, type GateVerdict, type RequestGate } from './request-gate';
 
 const log = new Logger('RawRoutes');
 
@@ -10,7 +10,7 @@ const log = new Logger('RawRoutes');
  * Takes the app's HTTP server's requests before the framework does:
  *
  * 1. Every gate (shutdown, authentication) checks the request, health checks aside; the first
- *    refusal is the answer, before the body is read.
+ *    refusal is the answer, before the body is read (see firstRefusal for asynchronous gates).
  * 2. A path a raw route serves goes to it with its body read (413 above the limit), never to
  *    Express; every other request (health, event listings) goes to the framework.
  */
@@ -22,31 +22,37 @@ export function installFrontListener(server: Server, gates: RequestGate[], route
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
     const method = req.method ?? 'GET';
-    if (!HEALTH_PATHS.includes(path)) {
-      for (const gate of gates) {
-        const refusal = gate({ method, path, headers: req.headers });
-        if (refusal) return sendError(res, refusal.status, refusal.error, refusal.headers);
+    const dispatch = () => {
+      const route = routes.find((r) => r.serves(path));
+      if (!route) {
+        for (const listener of framework) listener(req, res);
+        return;
       }
-    }
-    const route = routes.find((r) => r.serves(path));
-    if (!route) {
-      for (const listener of framework) listener(req, res);
-      return;
-    }
-    readBody(req, res, maxBodyBytes, (body) => serve(route, { method, path, headers: req.headers, body }, res));
+      readBody(req, res, maxBodyBytes, (body) => serve(route, { method, path, headers: req.headers, body }, res));
+    };
+    const verdict = HEALTH_PATHS.includes(path) ? undefined : firstRefusal(gates, { method, path, headers: req.headers });
+    // The body stays unread (the stream paused) while an asynchronous gate decides.
+    if (verdict instanceof Promise) verdict.then((refusal) => answerOrDispatch(refusal, res, dispatch), (err: unknown) => failed(err, res));
+    else answerOrDispatch(verdict, res, dispatch);
   });
 }
 
+function answerOrDispatch(refusal: GateVerdict, res: ServerResponse, dispatch: () => void): void {
+  if (refusal) sendError(res, refusal.status, refusal.error, refusal.headers);
+  else dispatch();
+}
+
+function failed(err: unknown, res: ServerResponse): void {
+  log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  sendError(res, 500, 'internal error');
+}
+
 function serve(route: RawRoute, request: RawRequest, res: ServerResponse): void {
-  const failed = (err: unknown) => {
-    log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    sendError(res, 500, 'internal error');
-  };
   try {
     const pending = route.handle(request, res);
-    if (pending) pending.catch(failed);
+    if (pending) pending.catch((err: unknown) => failed(err, res));
   } catch (err) {
-    failed(err);
+    failed(err, res);
   }
 }
 

@@ -1,13 +1,15 @@
-import { Logger } from '@nestjs/common';
 import { Kafka, Partitioners, type Admin, type KafkaConfig, type Producer } from 'kafkajs';
 import { toKafkaBinary, withExtensions, type CloudEvent } from '@seldon-eventing/cloudevents';
-import type { BrokerRef, Bus, DeliveryHandler, Subscription } from '../bus';
+import type { CompiledTrigger } from '@seldon-eventing/eventing';
+import type { BrokerRef, Bus, DeliveryHandler } from '../bus';
 import { withTimeout } from '../delivery/timeout';
 import { PublishError } from '../errors';
 import { deliverOverHttp } from '../knative-http/http-delivery';
+import type { Log, LogFactory } from '../log';
 import type { EventOverrides } from '../overrides';
 import { commitGroupStart } from './group-start';
 import { brokerTopic } from './naming';
+import { kafkaErrorType, isPermanentProduceError } from './produce-errors';
 import { RecordBatcher } from './record-batcher';
 import { retryTransient } from './retry-transient';
 import { TopicRegistry } from './topics';
@@ -27,6 +29,7 @@ export interface KafkaBusOptions {
   publishTimeoutMs: number;
   /** How long a Trigger's group waits for a silent member before handing its partitions to others. */
   sessionTimeoutMs: number;
+  logger: LogFactory;
 }
 
 /**
@@ -36,7 +39,7 @@ export interface KafkaBusOptions {
  */
 export class KafkaBus implements Bus {
   readonly backend = 'kafka';
-  private readonly log = new Logger('KafkaBus');
+  private readonly log: Log;
   private readonly kafka: Kafka;
   private readonly producer: Producer;
   private readonly admin: Admin;
@@ -46,6 +49,7 @@ export class KafkaBus implements Bus {
   private connected?: Promise<void>;
 
   constructor(private readonly options: KafkaBusOptions) {
+    this.log = options.logger('KafkaBus');
     this.kafka = new Kafka(options.kafka);
     this.producer = this.kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -75,18 +79,18 @@ export class KafkaBus implements Bus {
     try {
       await withTimeout(this.produce(this.options.overrides(event), broker), this.options.publishTimeoutMs, 'no acknowledgement');
     } catch (err) {
-      throw new PublishError(503, `Kafka did not acknowledge the event: ${(err as Error).message}`);
+      throw new PublishError(publishStatus(err), `Kafka did not acknowledge the event: ${(err as Error).message}`);
     }
   }
 
-  async listen(subscriptions: Subscription[], handler: DeliveryHandler): Promise<void> {
+  async listen(triggers: CompiledTrigger[], handler: DeliveryHandler): Promise<void> {
     await this.connect();
     const reply: DeliveryHandler = async (event, context) => {
       const answer = await handler(event, context);
       return answer && this.options.overrides(answer);
     };
-    for (const subscription of subscriptions) {
-      const consumer = new TriggerConsumer(this.kafka, subscription, reply, {
+    for (const compiled of triggers) {
+      const consumer = new TriggerConsumer(this.kafka, compiled, reply, {
         maxInFlight: this.options.maxInFlight,
         partitionsConcurrently: this.options.partitions,
         fromBeginning: this.options.fromBeginning,
@@ -94,8 +98,9 @@ export class KafkaBus implements Bus {
         initializeGroup: (groupId, topic, fromBeginning) => this.initializeGroup(groupId, topic, fromBeginning),
         produce: (event, target) => this.produce(event, target),
         deliverHttp: (url, event) => deliverOverHttp(url, event),
+        log: this.options.logger(`trigger ${compiled.key}`),
       });
-      await this.topics.ensure(brokerTopic({ namespace: subscription.trigger.namespace, name: subscription.trigger.broker }));
+      await this.topics.ensure(brokerTopic({ namespace: compiled.trigger.namespace, name: compiled.trigger.broker }));
       await consumer.start();
       this.consumers.push(consumer);
     }
@@ -127,4 +132,15 @@ export class KafkaBus implements Bus {
     const record = toKafkaBinary(withExtensions(event, { knativearrivaltime: new Date().toISOString() }));
     await this.batcher.add(topic, { key: record.key, value: record.value, headers: record.headers });
   }
+}
+
+/**
+ * What a front door answers when Kafka did not take an event: 413 for a record over the topic's
+ * limit and 502 for another error no retry can change (this service's own credentials, a missing
+ * topic), since telling the client to retry would be a lie; 503 for what may pass.
+ */
+function publishStatus(err: unknown): number {
+  const type = kafkaErrorType(err);
+  if (type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE') return 413;
+  return isPermanentProduceError(err) ? 502 : 503;
 }

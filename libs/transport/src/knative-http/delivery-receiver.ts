@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { CloudEventValidationError, parseHttp, toHttpBinary, type CloudEvent } from '@seldon-eventing/cloudevents';
-import type { Trigger } from '@seldon-eventing/eventing';
+import type { CompiledTrigger } from '@seldon-eventing/eventing';
 import type { DeliveryHandler } from '../bus';
 import { DeliveryError } from '../errors';
 import type { EventOverrides } from '../overrides';
@@ -35,15 +35,15 @@ export function isDeliveryPath(path: string): boolean {
  */
 export class DeliveryReceiver {
   private handler?: DeliveryHandler;
-  private triggers = new Map<string, Trigger>();
+  private triggers = new Map<string, CompiledTrigger>();
   private draining = false;
   private inFlight = 0;
   private idle?: () => void;
 
   constructor(private readonly overrides: EventOverrides) {}
 
-  attach(triggers: Trigger[], handler: DeliveryHandler): void {
-    this.triggers = new Map(triggers.map((t) => [`${t.namespace}/${t.name}`, t]));
+  attach(triggers: CompiledTrigger[], handler: DeliveryHandler): void {
+    this.triggers = new Map(triggers.map((t) => [t.key, t]));
     this.handler = handler;
   }
 

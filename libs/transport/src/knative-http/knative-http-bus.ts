@@ -1,5 +1,6 @@
 import { toHttpBinary, type CloudEvent } from '@seldon-eventing/cloudevents';
-import type { BrokerRef, Bus, DeliveryHandler, Subscription } from '../bus';
+import type { CompiledTrigger } from '@seldon-eventing/eventing';
+import type { BrokerRef, Bus, DeliveryHandler } from '../bus';
 import { PublishError } from '../errors';
 import type { EventOverrides } from '../overrides';
 import { DeliveryReceiver } from './delivery-receiver';
@@ -54,11 +55,8 @@ export class KnativeHttpBus implements Bus {
     throw new PublishError(response.status >= 400 && response.status < 500 ? response.status : 503, reason);
   }
 
-  async listen(subscriptions: Subscription[], handler: DeliveryHandler): Promise<void> {
-    this.receiver.attach(
-      subscriptions.map((s) => s.trigger),
-      handler,
-    );
+  async listen(triggers: CompiledTrigger[], handler: DeliveryHandler): Promise<void> {
+    this.receiver.attach(triggers, handler);
   }
 
   close(): Promise<void> {

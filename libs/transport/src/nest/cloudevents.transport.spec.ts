@@ -3,17 +3,15 @@ import { createServer, type IncomingMessage, type RequestListener, type Server }
 import type { AddressInfo } from 'node:net';
 import { Controller, type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
-import { lastValueFrom } from 'rxjs';
+import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { createEvent, parseHttp, toHttpBinary, type CloudEvent } from '@seldon-eventing/cloudevents';
-import type { Trigger } from '@seldon-eventing/eventing';
+import { compileFilter, retryPolicy, type CompiledTrigger, type Trigger } from '@seldon-eventing/eventing';
 import { DeliveryError, PublishError } from '../errors';
 import type { DeliveryReceiver } from '../knative-http/delivery-receiver';
 import { KnativeHttpBus } from '../knative-http/knative-http-bus';
 import { ceOverrides } from '../overrides';
-import { CloudEventsClient, PUBLISH } from './cloudevents.client';
 import { CloudEventsContext } from './cloudevents.context';
-import { CloudEventsServer } from './cloudevents.server';
+import { CloudEventsServer, connectCloudEventsServer } from './cloudevents.server';
 
 /** What the service shell does for the receiver: read the whole body, then hand the request over. */
 function serving(receiver: DeliveryReceiver): RequestListener {
@@ -25,12 +23,15 @@ function serving(receiver: DeliveryReceiver): RequestListener {
 }
 
 const trigger: Trigger = { name: 'my-trigger', namespace: 'default', broker: 'default', annotations: {}, subscriber: { uri: 'http://x/' } };
+const compiled: CompiledTrigger = { trigger, key: 'default/my-trigger', status: { ready: true }, filter: compileFilter(trigger), retry: retryPolicy(undefined) };
+const silent = { debug: () => undefined, log: () => undefined, warn: () => undefined, error: () => undefined };
+const displayed: CloudEvent[] = [];
 
 @Controller()
 class Handlers {
   @MessagePattern('test.echo')
   echo(@Payload() event: CloudEvent, @Ctx() ctx: CloudEventsContext): CloudEvent {
-    return createEvent({ source: 'handler', type: 'test.echoed', extensions: { trigger: ctx.getTrigger()?.name ?? 'none' }, data: event.data });
+    return createEvent({ source: 'handler', type: 'test.echoed', extensions: { trigger: ctx.getTrigger()?.trigger.name ?? 'none' }, data: event.data });
   }
 
   @MessagePattern('test.fail.upstream')
@@ -41,6 +42,13 @@ class Handlers {
   @MessagePattern('test.fail.*')
   async fail(@Payload() event: CloudEvent): Promise<never> {
     throw new DeliveryError(event.type.endsWith('retry') ? 503 : 422, `cannot handle ${event.id}`);
+  }
+
+  @EventPattern('test.display.*')
+  display(@Payload() event: CloudEvent): CloudEvent {
+    displayed.push(event);
+    // An event handler never replies, whatever it returns.
+    return createEvent({ source: 'handler', type: 'test.not.a.reply' });
   }
 
   @MessagePattern('test.*')
@@ -83,7 +91,7 @@ describe('the NestJS custom transport over the knative-http bus', () => {
     const sink = new URL(`${await listen(broker)}/default/default`);
     bus = new KnativeHttpBus({ sink, overrides: ceOverrides('{"extensions":{"origin":"test"}}'), publishTimeoutMs: 2000 });
     app = await NestFactory.create(TestModule, { logger: false });
-    app.connectMicroservice({ strategy: new CloudEventsServer(bus, [{ trigger, filter: () => true }]) });
+    connectCloudEventsServer(app, new CloudEventsServer(bus, [compiled], silent));
     await app.startAllMicroservices();
     await app.init();
     subscriber = createServer(serving(bus.receiver));
@@ -103,6 +111,12 @@ describe('the NestJS custom transport over the knative-http bus', () => {
     const [reply] = parseHttp({ headers: res.headers, body: res.body });
     expect(reply).toMatchObject({ type: 'test.echoed', source: 'handler', extensions: { trigger: 'my-trigger', origin: 'test' } });
     expect(JSON.parse(reply.data!.toString())).toEqual({ n: 1 });
+  });
+
+  it('calls an @EventPattern handler and never replies with what it returns', async () => {
+    const event = createEvent({ source: 's', type: 'test.display.one' });
+    expect((await deliver(base, '/', event)).status).toBe(202);
+    expect(displayed.map((e) => e.id)).toEqual([event.id]);
   });
 
   it('answers 202 when the handler has no reply, and for types no handler matches', async () => {
@@ -131,19 +145,18 @@ describe('the NestJS custom transport over the knative-http bus', () => {
     expect((await deliver(base, '/triggers/default/unknown', createEvent({ source: 's', type: 'test.echo' }))).status).toBe(404);
   });
 
-  it('publishes through the client proxy to K_SINK and maps broker refusals', async () => {
-    const client = new CloudEventsClient(bus);
+  it('publishes to K_SINK, or to another broker next to it, and maps broker refusals', async () => {
     const event = createEvent({ source: 'client', type: 'test.published' });
-    await lastValueFrom(client.emit(PUBLISH, { event }), { defaultValue: undefined });
+    await bus.publish(event);
     const last = published[published.length - 1];
     expect(last.url).toBe('/default/default');
     expect(last.headers).toMatchObject({ 'ce-id': event.id, 'ce-origin': 'test' });
 
-    await lastValueFrom(client.emit(PUBLISH, { event, broker: { namespace: 'team', name: 'other' } }), { defaultValue: undefined });
+    await bus.publish(event, { namespace: 'team', name: 'other' });
     expect(published[published.length - 1].url).toBe('/team/other');
 
     brokerStatus = 404;
-    await expect(lastValueFrom(client.emit(PUBLISH, { event }), { defaultValue: undefined })).rejects.toEqual(new PublishError(404, 'no such broker'));
+    await expect(bus.publish(event)).rejects.toEqual(new PublishError(404, 'no such broker'));
     brokerStatus = 202;
   });
 

@@ -1,20 +1,23 @@
-import { TypePatternTable } from './type-pattern';
+import { bySpecificity, compileTypePattern } from './type-pattern';
 
 describe('event type patterns', () => {
-  it('matches wildcards across dots and prefers the most specific pattern', () => {
-    const table = new TypePatternTable<string>();
-    table.add('*', 'any');
-    table.add('seldon.*.request', 'requests');
-    table.add('seldon.iris.default.request', 'iris');
-    expect(table.match('seldon.iris.default.request')).toBe('iris');
-    expect(table.match('seldon.other.ns.request')).toBe('requests');
-    expect(table.match('dev.knative.sample')).toBe('any');
+  it('matches wildcards across dots', () => {
+    expect(compileTypePattern('seldon.*.request').test('seldon.iris.default.request')).toBe(true);
+    expect(compileTypePattern('seldon.*.request').test('seldon.iris.default.response')).toBe(false);
+    expect(compileTypePattern('*').test('dev.knative.sample')).toBe(true);
+  });
+
+  it('orders the most specific pattern first: fewest wildcards, then longest', () => {
+    expect(['*', 'seldon.*', 'seldon.*.request', 'seldon.iris.default.request'].sort(bySpecificity)).toEqual([
+      'seldon.iris.default.request',
+      'seldon.*.request',
+      'seldon.*',
+      '*',
+    ]);
   });
 
   it('treats regex characters in types literally', () => {
-    const table = new TypePatternTable<string>();
-    table.add('a.b', 'exact');
-    expect(table.match('a.b')).toBe('exact');
-    expect(table.match('aXb')).toBeUndefined();
+    expect(compileTypePattern('a.b').test('a.b')).toBe(true);
+    expect(compileTypePattern('a.b').test('aXb')).toBe(false);
   });
 });

@@ -8,17 +8,7 @@ export function compileTypePattern(pattern: string): RegExp {
   return new RegExp(`^${escaped.join('.*')}$`);
 }
 
-/** Picks the most specific pattern (fewest wildcards, then longest) matching a type. */
-export class TypePatternTable<T> {
-  private readonly entries: { pattern: string; regex: RegExp; value: T; rank: [number, number] }[] = [];
-
-  add(pattern: string, value: T): void {
-    const wildcards = pattern.split('*').length - 1;
-    this.entries.push({ pattern, regex: compileTypePattern(pattern), value, rank: [wildcards, -pattern.length] });
-    this.entries.sort((a, b) => a.rank[0] - b.rank[0] || a.rank[1] - b.rank[1]);
-  }
-
-  match(type: string): T | undefined {
-    return this.entries.find((e) => e.regex.test(type))?.value;
-  }
+/** Orders patterns most specific first: fewest wildcards, then longest. */
+export function bySpecificity(a: string, b: string): number {
+  return a.split('*').length - b.split('*').length || b.length - a.length;
 }

@@ -1,5 +1,5 @@
 /** Expands `${NAME}` and `${NAME:-fallback}` from the environment, as a shell would. */
-export function expandEnv(text: string, env: NodeJS.ProcessEnv = process.env): string {
+export function expandEnv(text: string, env: Record<string, string | undefined>): string {
   return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, fallback?: string) => {
     const value = env[name];
     if (value !== undefined && value !== '') return value;

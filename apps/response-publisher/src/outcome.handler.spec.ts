@@ -1,0 +1,25 @@
+import { outcomeEvent } from '@seldon-eventing/seldon';
+import { OutcomeHandler } from './outcome.handler';
+
+describe('OutcomeHandler', () => {
+  it("turns a prediction outcome into Seldon's standardized response event", () => {
+    const outcome = outcomeEvent({
+      deployment: 'iris-deployment',
+      namespace: 'default',
+      puid: 'puid-1',
+      path: '/api/v1.0/predictions',
+      status: 200,
+      body: Buffer.from('{"data":{"ndarray":[[0.1,0.2,0.7]]}}'),
+      contentType: 'application/json',
+    });
+    const response = new OutcomeHandler().publish(outcome);
+    expect(response).toMatchObject({
+      specversion: '0.3',
+      id: 'puid-1',
+      type: 'seldon.iris-deployment.default.response',
+      source: 'seldon.iris-deployment',
+      extensions: { path: '/api/v1.0/predictions' },
+    });
+    expect(JSON.parse(String(response.data))).toEqual({ data: { ndarray: [[0.1, 0.2, 0.7]] } });
+  });
+});

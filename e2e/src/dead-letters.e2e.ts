@@ -1,0 +1,62 @@
+import { BACKENDS, printedIds, startFlow, type Flow } from './support/flow';
+import { predictorAt, withManifests } from './support/manifests';
+import { sendStream, until } from './support/stream';
+import { TestSubscriber } from './support/subscriber';
+import { awaitDeliveries } from './support/tally';
+
+const RESPONSE = 'seldon.iris-deployment.default.response';
+const FAILING = 'failing-model';
+const TRIGGER = `default/${FAILING}-trigger`;
+
+/**
+ * One policy for a dead-letter sink that refuses, the same on every backend (the delivery
+ * engine's, after the Knative Kafka Broker's): once the sink has refused within the Trigger's
+ * retry budget, the event is lost, logged as such, and settled, so it never holds back the
+ * events after it nor comes again after a restart.
+ */
+describe.each(BACKENDS)('a dead-letter sink that refuses, on the %s backend', (backend) => {
+  const failingPredictor = new TestSubscriber((_r, res) => res.writeHead(500, { 'content-type': 'application/json' }).end('{"status":{"code":500}}'));
+  const refusingSink = new TestSubscriber((_r, res) => res.writeHead(500).end());
+  let flow: Flow;
+
+  beforeAll(async () => {
+    await Promise.all([failingPredictor.start(), refusingSink.start()]);
+    const delivery = { retry: 1, backoffPolicy: 'linear', backoffDelay: 'PT0.05S', deadLetterSink: { uri: `${refusingSink.url}/dead-letters` } };
+    flow = await startFlow(backend, {
+      EVENTING_MANIFESTS: withManifests(predictorAt(FAILING, `${failingPredictor.url}/api/v1.0/predictions`, { delivery })),
+      LOG_LEVEL: 'error',
+    });
+  });
+
+  afterAll(async () => {
+    await flow?.stop();
+    failingPredictor.close();
+    refusingSink.close();
+  });
+
+  it('counts the event lost and settles it: later events flow, and a restart does not bring it back', async () => {
+    const failing = sendStream(`${flow.entry}/`, { count: 10, paceMs: 0, type: `seldon.${FAILING}.default.request` });
+    await failing.done;
+    expect(failing.accepted.size).toBe(10);
+    const lost = () => flow.logs.filter((line) => line.includes(`for trigger ${TRIGGER} lost:`) && line.includes('the dead-letter sink refused it too'));
+    // Each event: 2 attempts at the predictor, then 2 at the sink, then lost.
+    await until(() => lost().length === 10, 'ten events logged as lost');
+    expect(refusingSink.received).toHaveLength(20);
+
+    const healthy = sendStream(`${flow.entry}/`, { count: 20, paceMs: 0 });
+    await healthy.done;
+    const tally = await awaitDeliveries(`after lost events on ${backend}`, healthy.sent, healthy.accepted, () => printedIds(flow, RESPONSE), 30_000);
+    expect(tally).toMatchObject({ accepted: 20, lost: 0 });
+
+    // A graceful restart of the service that settled them: nothing it settled is tried again.
+    const router = flow.services['predictor-router'];
+    const calls = failingPredictor.received.length;
+    await router.stop();
+    await router.start();
+    const marker = sendStream(`${flow.entry}/`, { count: 1, paceMs: 0 });
+    await marker.done;
+    await until(() => printedIds(flow, RESPONSE).includes(marker.sent[0]), 'an event sent after the restart to be answered');
+    expect(failingPredictor.received).toHaveLength(calls);
+    expect(refusingSink.received).toHaveLength(20);
+  });
+});

@@ -1,0 +1,69 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expandEnv } from './expand-env';
+import { KAFKA_DISPATCHER, PREDICTOR_ROUTER, Topology, type TopologyOptions } from './topology';
+
+const SEED = join(__dirname, '../../../config/manifests');
+const options = (overrides: Partial<TopologyOptions> = {}): TopologyOptions => ({
+  manifests: [SEED],
+  localAddresses: join(__dirname, '../../../config/local-addresses.yaml'),
+  clusterDomain: 'cluster.local',
+  selfConsuming: ['response-publisher', 'event-display'],
+  serviceNamespace: 'default',
+  variables: { EVENT_DISPLAY_PORT: '9999' },
+  ...overrides,
+});
+
+function quiet(): { warn(message: string): void; warnings: string[] } {
+  const warnings: string[] = [];
+  return { warnings, warn: (message: string) => warnings.push(message) };
+}
+
+describe('Topology', () => {
+  it('decides once who serves each seed Trigger: the router, or the self-consuming Service it names', () => {
+    const topology = Topology.load(options(), quiet());
+    const served = Object.fromEntries(topology.triggers.map((t) => [t.trigger.name, topology.servedBy(t)]));
+    expect(served).toEqual({
+      'seldon-eventing-sklearn-trigger': PREDICTOR_ROUTER,
+      'event-display': 'event-display',
+      'seldon-response-publisher': 'response-publisher',
+    });
+    const [predictor] = topology.triggersOf(PREDICTOR_ROUTER);
+    expect(predictor.subscriber?.href).toBe('http://iris-deployment-default.default.svc.cluster.local:8000/api/v1.0/predictions');
+    expect(topology.triggersOf('event-display')[0].localSubscriber?.href).toBe('http://127.0.0.1:9999/');
+  });
+
+  it('leaves a Service that is not self-consuming to the kafka-dispatcher', () => {
+    const topology = Topology.load(options({ selfConsuming: ['response-publisher'] }), quiet());
+    expect(topology.triggersOf(KAFKA_DISPATCHER).map((t) => t.key)).toEqual(['default/event-display']);
+  });
+
+  it('keeps serving the other Triggers when one names an unknown SeldonDeployment, and says why it is not ready', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'topology-'));
+    writeFileSync(
+      join(dir, 'typo.yaml'),
+      `apiVersion: eventing.knative.dev/v1
+kind: Trigger
+metadata: { name: typo, namespace: default }
+spec:
+  broker: default
+  subscriber: { ref: { apiVersion: machinelearning.seldon.io/v1, kind: SeldonDeployment, name: iris-deploymnet } }
+`,
+    );
+    const log = quiet();
+    const topology = Topology.load(options({ manifests: [SEED, dir] }), log);
+    const typo = topology.triggers.find((t) => t.key === 'default/typo');
+    expect(typo?.status).toEqual({ ready: false, reason: expect.stringContaining('iris-deploymnet') });
+    expect(topology.servedBy(typo!)).toBeUndefined();
+    expect(topology.triggersOf(PREDICTOR_ROUTER).map((t) => t.key)).toEqual(['default/seldon-eventing-sklearn-trigger']);
+    expect(log.warnings).toEqual([expect.stringMatching(/^trigger default\/typo is not ready and is not served: .*iris-deploymnet/)]);
+  });
+});
+
+describe('expandEnv', () => {
+  it('expands ${VAR} and ${VAR:-default} like a shell, and names a missing variable', () => {
+    expect(expandEnv('http://127.0.0.1:${EVENT_DISPLAY_PORT:-8084} ${MODEL_SERVER_PORT:-9000}', { EVENT_DISPLAY_PORT: '9999' })).toBe('http://127.0.0.1:9999 9000');
+    expect(() => expandEnv('${NOPE}', {})).toThrow('${NOPE} is used in configuration but not set');
+  });
+});

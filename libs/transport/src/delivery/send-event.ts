@@ -1,0 +1,87 @@
+import type { CloudEvent } from '@seldon-eventing/cloudevents';
+import { deadLetterEvent, type DeliveryFailure, type RetryPolicy } from '@seldon-eventing/eventing';
+import type { Log } from '../log';
+import type { AttemptOutcome } from './attempt';
+import { deliverWithRetries } from './retry';
+
+/** One attempt at handing an event to a destination: a subscriber, a reply target or a dead-letter sink. */
+export type Sender = (event: CloudEvent, attempt: number) => Promise<AttemptOutcome>;
+
+export interface SendOptions {
+  /** The Trigger's retry policy; it bounds the subscriber, the reply and the dead letter alike. */
+  retry: RetryPolicy;
+  /** Where the subscriber's reply goes (the broker it came from). Without it a reply is dropped. */
+  reply?: Sender;
+  /** Where the event goes once it cannot be delivered, with Knative's knativeerror* extensions. */
+  deadLetter?: Sender;
+  /** Shutdown: stops waiting between attempts; the event is then neither delivered nor settled. */
+  signal?: AbortSignal;
+}
+
+/** What a delivery came to. Every kind but `aborted` settles the event: it is not tried again. */
+export type SendOutcome =
+  | { kind: 'delivered'; attempts: number }
+  | { kind: 'dead-lettered'; attempts: number; failure: DeliveryFailure }
+  /** Not delivered and not dead-lettered: no sink, or the sink refused it too. */
+  | { kind: 'lost'; attempts: number; failure: DeliveryFailure; deadLetterFailure?: DeliveryFailure }
+  /** Cut short by shutdown: the event must come again (replayed, or redelivered from Kafka). */
+  | { kind: 'aborted' };
+
+/**
+ * Delivers one event for one Trigger, on every backend, as Knative's
+ * `SendEvent(ctx, event, destination, WithReply(..), WithDeadLetterSink(..), WithRetryConfig(..))`
+ * does (pkg/kncloudevents/event_dispatcher.go):
+ *
+ * 1. Send to the destination with the retry policy.
+ * 2. A reply goes to the reply target with the same policy; a reply that cannot be sent fails the
+ *    delivery, as in Knative.
+ * 3. A failed delivery goes to the dead-letter sink with the knativeerror* extensions describing
+ *    the last failure, again with the same policy.
+ * 4. When the sink refuses too, or there is none, the event is lost: logged and settled, never
+ *    retried for ever. This is the Knative Kafka Broker's rule (the dispatcher's OffsetManager
+ *    commits on `failedToSendToDeadLetterSink`), so a record that can never be delivered does
+ *    not hold its partition.
+ */
+export async function sendEvent(event: CloudEvent, destination: Sender, options: SendOptions): Promise<SendOutcome> {
+  const { retry, signal } = options;
+  const sent = await deliverWithRetries(retry, (n) => destination(event, n), signal);
+  if (sent.kind === 'aborted') return { kind: 'aborted' };
+  let failure: DeliveryFailure | undefined = sent.kind === 'failed' ? sent.failure : undefined;
+  if (sent.kind === 'delivered' && sent.reply && options.reply) {
+    const reply = sent.reply;
+    const replied = await deliverWithRetries(retry, (n) => (options.reply as Sender)(reply, n), signal);
+    if (replied.kind === 'aborted') return { kind: 'aborted' };
+    if (replied.kind === 'failed') failure = replied.failure;
+  }
+  if (!failure) return { kind: 'delivered', attempts: sent.attempts };
+  if (!options.deadLetter) return { kind: 'lost', attempts: sent.attempts, failure };
+  const sink = options.deadLetter;
+  const letter = deadLetterEvent(event, failure);
+  const lettered = await deliverWithRetries(retry, (n) => sink(letter, n), signal);
+  if (lettered.kind === 'aborted') return { kind: 'aborted' };
+  if (lettered.kind === 'failed') return { kind: 'lost', attempts: sent.attempts, failure, deadLetterFailure: lettered.failure };
+  return { kind: 'dead-lettered', attempts: sent.attempts, failure };
+}
+
+/** The one wording of outcomes in the logs, whichever backend delivered. */
+export function logOutcome(log: Log, event: CloudEvent, trigger: string, outcome: SendOutcome): void {
+  const subject = `event ${event.id} for trigger ${trigger}`;
+  switch (outcome.kind) {
+    case 'delivered':
+    case 'aborted':
+      return;
+    case 'dead-lettered':
+      return log.log(`${subject} dead-lettered after ${outcome.attempts} attempt(s): ${describeFailure(outcome.failure)}`);
+    case 'lost':
+      return log.error(
+        outcome.deadLetterFailure
+          ? `${subject} lost: ${describeFailure(outcome.failure)}, and the dead-letter sink refused it too: ${describeFailure(outcome.deadLetterFailure)}`
+          : `${subject} lost after ${outcome.attempts} attempt(s), no dead-letter sink: ${describeFailure(outcome.failure)}`,
+      );
+  }
+}
+
+function describeFailure(failure: DeliveryFailure): string {
+  const status = failure.status === undefined ? '' : ` (status ${failure.status})`;
+  return `${failure.destination}: ${failure.message ?? 'failed'}${status}`;
+}

@@ -1,0 +1,66 @@
+import { OffsetManager } from './offset-manager';
+
+const silent = { debug: () => undefined, log: () => undefined, warn: () => undefined, error: () => undefined };
+
+function manager(refuse = false) {
+  const commits: { partition: number; offset: string }[][] = [];
+  const offsets = new OffsetManager(async (o) => {
+    if (refuse) throw new Error('rebalance in progress');
+    commits.push(o);
+  }, silent);
+  return { offsets, commits };
+}
+
+describe('OffsetManager', () => {
+  it('commits only past records finished, whatever order they finish in', async () => {
+    const { offsets, commits } = manager();
+    const finish = [10, 11, 12].map((o) => offsets.take(0, o));
+    finish[2]();
+    finish[1]();
+    await offsets.commit();
+    expect(commits).toEqual([[{ partition: 0, offset: '10' }]]);
+    finish[0]();
+    await offsets.commit();
+    expect(commits.at(-1)).toEqual([{ partition: 0, offset: '13' }]);
+  });
+
+  it('commits each partition on its own, and nothing when nothing moved', async () => {
+    const { offsets, commits } = manager();
+    offsets.take(0, 5)();
+    offsets.take(3, 40)();
+    await offsets.commit();
+    await offsets.commit();
+    expect(commits).toEqual([[{ partition: 0, offset: '6' }, { partition: 3, offset: '41' }]]);
+  });
+
+  it('commits on a timer and once more on stop', async () => {
+    jest.useFakeTimers();
+    try {
+      const { offsets, commits } = manager();
+      offsets.start(200);
+      offsets.take(0, 1)();
+      await jest.advanceTimersByTimeAsync(200);
+      expect(commits).toEqual([[{ partition: 0, offset: '2' }]]);
+      offsets.take(0, 2)();
+      await offsets.stop();
+      expect(commits.at(-1)).toEqual([{ partition: 0, offset: '3' }]);
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(commits).toHaveLength(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('tries again after a refused commit, and forgets what was taken before a rejoin', async () => {
+    const refused = manager(true);
+    refused.offsets.take(0, 1)();
+    await expect(refused.offsets.commit()).resolves.toBeUndefined();
+
+    const { offsets, commits } = manager();
+    const stale = offsets.take(0, 7);
+    offsets.reset();
+    stale();
+    await offsets.commit();
+    expect(commits).toEqual([]);
+  });
+});
