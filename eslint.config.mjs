@@ -19,15 +19,38 @@ export default [
           allow: ['.*/tools/run/services\\.js$', '.*/tools/kafka/kafka\\.js$'],
           depConstraints: [
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'scope:cloudevents', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'scope:eventing', onlyDependOnLibsWithTags: ['scope:cloudevents'] },
-            { sourceTag: 'scope:seldon', onlyDependOnLibsWithTags: ['scope:cloudevents', 'scope:eventing'] },
-            { sourceTag: 'scope:transport', onlyDependOnLibsWithTags: ['scope:cloudevents', 'scope:eventing'] },
+            { sourceTag: 'scope:settings', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'scope:cloudevents', onlyDependOnLibsWithTags: ['scope:settings'] },
+            { sourceTag: 'scope:eventing', onlyDependOnLibsWithTags: ['scope:settings', 'scope:cloudevents'] },
+            { sourceTag: 'scope:seldon', onlyDependOnLibsWithTags: ['scope:settings', 'scope:cloudevents', 'scope:eventing'] },
+            { sourceTag: 'scope:transport', onlyDependOnLibsWithTags: ['scope:settings', 'scope:cloudevents', 'scope:eventing'] },
+            // Where Seldon and eventing meet: who serves each Trigger.
+            { sourceTag: 'scope:topology', onlyDependOnLibsWithTags: ['scope:settings', 'scope:cloudevents', 'scope:eventing', 'scope:seldon'] },
+            // The service shell knows nothing of Seldon nor of the topology.
+            { sourceTag: 'scope:service', onlyDependOnLibsWithTags: ['scope:settings', 'scope:cloudevents', 'scope:eventing', 'scope:transport'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
           ],
         },
       ],
     },
+  },
+  {
+    // One settings surface: the environment is read only by the settings modules (typed,
+    // validated, documented in the README's generated table), never ad hoc.
+    files: ['libs/**/*.ts', 'apps/**/*.ts'],
+    ignores: ['**/*.settings.ts', '**/*.spec.ts', 'libs/settings/src/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read environment variables through a settings group in a *.settings.ts file (see libs/settings).' },
+      ],
+    },
+  },
+  {
+    // The transport is usable without Nest: only its Nest adapter (nest/) imports the framework.
+    files: ['libs/transport/src/**/*.ts'],
+    ignores: ['libs/transport/src/nest/**', '**/*.spec.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['@nestjs/*'], message: 'Only libs/transport/src/nest/ may import NestJS.' }] }] },
   },
   {
     files: ['**/*.spec.ts', '**/*.e2e.ts', 'e2e/**/*.ts'],

@@ -20,6 +20,6 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   // Tests run against the libs' sources, not their build output.
   moduleNameMapper: {
-    '^@seldon-eventing/(cloudevents|eventing|seldon|topology|transport|service)$': path.join(__dirname, 'libs/$1/src/index.ts'),
+    '^@seldon-eventing/(cloudevents|eventing|seldon|settings|topology|transport|service)$': path.join(__dirname, 'libs/$1/src/index.ts'),
   },
 };

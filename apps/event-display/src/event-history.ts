@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { CloudEvent } from '@seldon-eventing/cloudevents';
-import { envInt } from '@seldon-eventing/service';
+import { eventDisplaySettings } from './event-display.settings';
 
 /** The most recent events received, oldest first; EVENT_DISPLAY_HISTORY of them (default 1000). */
 @Injectable()
 export class EventHistory {
-  private readonly capacity = envInt('EVENT_DISPLAY_HISTORY', 1000);
+  private readonly capacity = eventDisplaySettings.read().history;
   private readonly events: CloudEvent[] = [];
 
   add(event: CloudEvent): void {

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { answeredNonPost, brokerOfPath, decodedSegments, errorBody, isBrokerPath, sendError, sendJson, type RawRoute } from '@seldon-eventing/service';
+import { answerNonPost, brokerOfPath, decodedSegments, errorBody, isBrokerPath, sendError, sendJson, type RawRoute } from '@seldon-eventing/service';
 import type { BrokerRef } from '@seldon-eventing/transport';
 import { Refusal, type FrontDoor } from './front-door';
 
@@ -14,7 +14,7 @@ export function ingressRoute(door: FrontDoor, defaultBroker: BrokerRef): RawRout
   return {
     serves: (path) => isBrokerPath(path) || PREDICTION_PATH.test(path),
     async handle(request, res) {
-      if (answeredNonPost(request, res)) return;
+      if (answerNonPost(request, res)) return;
       const prediction = deploymentOf(request.path);
       if (prediction) {
         return answer(res, async () => [await door.acceptPrediction(defaultBroker, prediction, request.headers, request.body)]);

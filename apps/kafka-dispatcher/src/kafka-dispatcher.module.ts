@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventingModule, type ServiceOptions } from '@seldon-eventing/service';
 import { KAFKA_DISPATCHER, Topology, topologyProvider } from '@seldon-eventing/topology';
-import { backendFromEnv } from '@seldon-eventing/transport';
+import { transportSettings } from '@seldon-eventing/transport';
 import { HttpDispatchHandler } from './http-dispatch.handler';
 
 /**
@@ -21,7 +21,7 @@ export const kafkaDispatcherService: ServiceOptions = {
   portEnv: 'KAFKA_DISPATCHER_PORT',
   subscribe: (app) => {
     // On knative the broker itself dispatches; a second dispatcher would only mislead.
-    if (backendFromEnv() !== 'kafka') throw new Error('kafka-dispatcher serves the kafka backend only: set EVENTING_TRANSPORT=kafka');
+    if (transportSettings.read().backend !== 'kafka') throw new Error('kafka-dispatcher serves the kafka backend only: set EVENTING_TRANSPORT=kafka');
     return app.get(Topology).triggersOf(KAFKA_DISPATCHER);
   },
 };

@@ -10,9 +10,3 @@ export const APP_ROOT = resolve(__dirname, '../../..');
 
 /** The shipped iris model, found relative to the app rather than the working directory. */
 export const DEFAULT_MODEL_URI = pathToFileURL(join(APP_ROOT, 'models/iris')).href;
-
-/** MODEL_URI, or the shipped iris model. */
-export function modelUriFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  const uri = env.MODEL_URI?.trim();
-  return uri ? uri : DEFAULT_MODEL_URI;
-}

@@ -1,7 +1,7 @@
 import { Logger, type FactoryProvider } from '@nestjs/common';
-import { modelUriFromEnv } from './config';
 import type { LogisticRegressionModel } from './model/iris-model';
 import { loadModel } from './model/model-loader';
+import { modelServerSettings } from './model-server.settings';
 
 export const IRIS_MODEL = Symbol('IRIS_MODEL');
 
@@ -12,7 +12,7 @@ export const IRIS_MODEL = Symbol('IRIS_MODEL');
 export const irisModelProvider: FactoryProvider<LogisticRegressionModel> = {
   provide: IRIS_MODEL,
   useFactory: () => {
-    const uri = modelUriFromEnv();
+    const uri = modelServerSettings.read().modelUri;
     const { model, file } = loadModel(uri);
     new Logger('Model').log(`loaded ${file} (from ${uri}): ${model.classCount} classes, features ${model.featureNames.join(', ')}`);
     return model;

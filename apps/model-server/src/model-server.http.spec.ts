@@ -1,22 +1,22 @@
-import type { INestApplication } from '@nestjs/common';
-import { createServiceApp } from '@seldon-eventing/service';
+import type { AddressInfo } from 'node:net';
+import { createServiceApp, listen, type ServiceApp } from '@seldon-eventing/service';
 import { ModelServerModule, modelServerService } from './model-server.module';
 
 /** The real app on an ephemeral port, spoken to over HTTP. */
 describe('model-server over HTTP', () => {
-  let app: INestApplication;
+  let service: ServiceApp;
   let base: string;
 
   beforeAll(async () => {
     process.env.LOG_LEVEL ??= 'warn';
-    app = await createServiceApp(ModelServerModule, modelServerService);
-    await app.listen(0, '127.0.0.1');
-    const { port } = app.getHttpServer().address() as { port: number };
+    service = await createServiceApp(ModelServerModule, modelServerService);
+    await listen(service.server, 0, '127.0.0.1');
+    const { port } = service.server.address() as AddressInfo;
     base = `http://127.0.0.1:${port}`;
   });
 
   afterAll(async () => {
-    await app?.close();
+    await service?.app.close();
   });
 
   const post = async (path: string, body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }) => {

@@ -1,8 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import type { CloudEvent, SpecVersion } from '@seldon-eventing/cloudevents';
+import type { CloudEvent } from '@seldon-eventing/cloudevents';
 import { buildResponseEvent, OUTCOME_TYPE, readOutcomeEvent } from '@seldon-eventing/seldon';
-import { envString } from '@seldon-eventing/service';
+import { responsePublisherSettings } from './response-publisher.settings';
 
 /**
  * Turns each prediction outcome into the standardized `seldon.<deployment>.<namespace>.response`
@@ -10,17 +10,10 @@ import { envString } from '@seldon-eventing/service';
  */
 @Controller()
 export class OutcomeHandler {
-  private readonly specversion = responseSpecVersion();
+  private readonly specversion = responsePublisherSettings.read().specversion;
 
   @MessagePattern(OUTCOME_TYPE)
   publish(@Payload() event: CloudEvent): CloudEvent {
     return buildResponseEvent(readOutcomeEvent(event), { specversion: this.specversion });
   }
-}
-
-/** SELDON_RESPONSE_SPECVERSION: 0.3 (Seldon's default) or 1.0. */
-function responseSpecVersion(): SpecVersion {
-  const value = envString('SELDON_RESPONSE_SPECVERSION', '0.3');
-  if (value !== '0.3' && value !== '1.0') throw new Error(`SELDON_RESPONSE_SPECVERSION must be 0.3 or 1.0, got '${value}'`);
-  return value;
 }

@@ -1,11 +1,24 @@
-import { envInt, envList } from './env';
+import { servicePort } from './run-service';
+import { portSettings, serviceSettings } from './service.settings';
 
 describe('service configuration', () => {
-  it('refuses a malformed number instead of falling back silently', () => {
-    expect(envInt('PORT', 8080, {})).toBe(8080);
-    expect(envInt('PORT', 8080, { PORT: '9000' })).toBe(9000);
-    expect(() => envInt('PORT', 8080, { PORT: 'eighty' })).toThrow("PORT must be a non-negative integer, got 'eighty'");
-    expect(envList('EVENTING_MANIFESTS', ['config'], { EVENTING_MANIFESTS: 'a.yaml, ,b' })).toEqual(['a.yaml', 'b']);
+  it("listens on the service's own port variable, else PORT, else its default", () => {
+    const broker = { name: 'broker', defaultPort: 8080, portEnv: 'BROKER_PORT' } as const;
+    const port = (env: NodeJS.ProcessEnv) => servicePort(broker, serviceSettings.read(env), portSettings.read(env));
+    expect(port({})).toBe(8080);
+    expect(port({ PORT: '9000' })).toBe(9000);
+    expect(port({ PORT: '9000', BROKER_PORT: '0' })).toBe(0);
+    expect(() => port({ BROKER_PORT: 'eighty' })).toThrow("BROKER_PORT must be an integer from 0 to 65535, got 'eighty'");
   });
 
+  it('refuses every malformed shell setting at start, in one message', () => {
+    expect(() => serviceSettings.read({ MAX_BODY_BYTES: '10MB', LOG_LEVEL: 'loud', LOG_FORMAT: 'xml' })).toThrow(
+      [
+        'Every service: 3 settings are wrong:',
+        "  - MAX_BODY_BYTES must be an integer of at least 1, got '10MB'",
+        "  - LOG_LEVEL must be one of 'fatal', 'error', 'warn', 'log', 'debug' or 'verbose', got 'loud'",
+        "  - LOG_FORMAT must be one of 'text' or 'json', got 'xml'",
+      ].join('\n'),
+    );
+  });
 });

@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { createBusFromEnv, type Bus } from '@seldon-eventing/transport';
+import { createBus, transportSettings, type Bus } from '@seldon-eventing/transport';
 import { ServiceInfo } from './service-info';
 
 export const BUS = Symbol('Bus');
@@ -13,7 +13,7 @@ export class EventingModule implements OnApplicationShutdown {
   static forRoot(): DynamicModule {
     return {
       module: EventingModule,
-      providers: [{ provide: BUS, inject: [ServiceInfo], useFactory: (info: ServiceInfo) => createBusFromEnv(info.name, process.env, (context) => new Logger(context)) }],
+      providers: [{ provide: BUS, inject: [ServiceInfo], useFactory: (info: ServiceInfo) => createBus(info.name, transportSettings.read(), (context) => new Logger(context)) }],
       exports: [BUS],
     };
   }

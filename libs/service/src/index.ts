@@ -1,7 +1,8 @@
 export * from './auth/ingress-auth';
+export * from './auth.settings';
 export * from './default-broker';
-export * from './env';
 export * from './eventing.module';
+export * from './service-identity.settings';
 export * from './http';
 export * from './json-errors';
 export * from './logger';
@@ -9,3 +10,4 @@ export * from './readiness';
 export * from './run-service';
 export * from './service-info';
 export * from './service.module';
+export * from './service.settings';

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { Response } from 'express';
 
 /** The one JSON error shape every service answers with. */
 export interface ErrorBody {
@@ -38,18 +38,4 @@ function messageOf(exception: HttpException): string {
   const message = (response as { message?: unknown }).message;
   if (Array.isArray(message)) return message.join('; ');
   return typeof message === 'string' ? message : exception.message;
-}
-
-/**
- * Body-parser failures (oversized, aborted, undecodable bodies) happen in express middleware,
- * before Nest's filters can see them; this keeps their answers JSON too.
- */
-export function bodyParserErrors(err: unknown, _req: Request, res: Response, next: NextFunction): void {
-  const failure = err as { status?: number; type?: string; message?: string };
-  if (!failure || typeof failure.status !== 'number' || res.headersSent) return next(err);
-  const reason =
-    failure.type === 'entity.too.large'
-      ? `request body exceeds the limit of ${(failure as { limit?: number }).limit ?? '?'} bytes`
-      : (failure.message ?? 'unreadable request body');
-  res.status(failure.status).json(errorBody(failure.status, reason));
 }

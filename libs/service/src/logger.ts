@@ -1,18 +1,16 @@
-import { ConsoleLogger, LogLevel } from '@nestjs/common';
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+import { ConsoleLogger } from '@nestjs/common';
+import { LOG_LEVELS, type ServiceSettings } from './service.settings';
 
 /**
  * LOG_FORMAT=json gives one JSON object per line (for log shippers); the default is Nest's
- * readable format. LOG_LEVEL picks the most verbose level shown (default: log).
+ * readable format. LOG_LEVEL picks the most verbose level shown.
  */
-export function createLogger(service: string, env: NodeJS.ProcessEnv = process.env): ConsoleLogger {
-  const level = (env.LOG_LEVEL ?? 'log') as LogLevel;
-  const index = LEVELS.indexOf(level);
+export function createLogger(service: string, settings: Pick<ServiceSettings, 'logLevel' | 'logFormat'>): ConsoleLogger {
+  const json = settings.logFormat === 'json';
   return new ConsoleLogger({
     prefix: service,
-    json: env.LOG_FORMAT === 'json',
-    colors: env.LOG_FORMAT !== 'json' && process.stdout.isTTY === true,
-    logLevels: LEVELS.slice(0, index < 0 ? 4 : index + 1),
+    json,
+    colors: !json && process.stdout.isTTY === true,
+    logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(settings.logLevel) + 1),
   });
 }

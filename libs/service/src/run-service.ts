@@ -1,24 +1,26 @@
 import 'reflect-metadata';
-import { INestApplication, INestApplicationContext, Logger, Module, Type } from '@nestjs/common';
+import { createServer, type Server } from 'node:http';
+import { INestApplicationContext, Logger, Module, OnApplicationShutdown, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
 import type { CompiledTrigger } from '@seldon-eventing/eventing';
 import { CloudEventsServer, connectCloudEventsServer, isDeliveryPath, KnativeHttpBus, type Bus } from '@seldon-eventing/transport';
-import { ingressAuthFromEnv, ingressAuthGate } from './auth/ingress-auth';
-import { envInt, envString } from './env';
-import { installFrontListener, type RawRoute } from './http';
+import { authSettings } from './auth.settings';
+import { ingressAuth, ingressAuthGate } from './auth/ingress-auth';
+import { frontListener, type RawRoute } from './http';
 import { BUS } from './eventing.module';
 import { intakeGate } from './intake-gate';
-import { bodyParserErrors } from './json-errors';
 import { createLogger } from './logger';
 import { Readiness } from './readiness';
 import { ServiceModule } from './service.module';
+import { portSettings, serviceSettings, type PortSettings, type ServiceSettings } from './service.settings';
 
 export interface ServiceOptions {
   name: string;
   defaultPort: number;
-  /** Service-specific port variable, e.g. BROKER_PORT; PORT is honoured too (containers). */
-  portEnv?: string;
+  /** Service-specific port variable, e.g. BROKER_PORT (one of the Ports settings); PORT is honoured too (containers). */
+  portEnv?: keyof PortSettings;
   /**
    * For services that consume events: the Triggers they serve. Their module must import
    * EventingModule.forRoot(); `@MessagePattern`/`@EventPattern(<type pattern>)` handlers then
@@ -34,46 +36,64 @@ export interface ServiceOptions {
   ingress?: boolean;
 }
 
-export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** A service ready to listen: its Nest app, and the HTTP server that fronts it. */
+export interface ServiceApp {
+  app: NestExpressApplication;
+  /** Gates and raw routes first, the Nest app for the rest (see frontListener); closed with the app. */
+  server: Server;
+}
 
 /**
- * Builds a service's Nest app without listening. Bodies arrive as raw Buffers of any content
- * type: CloudEvents bindings and Seldon payloads need the exact bytes, and parsing is the
- * codecs' job, not the framework's.
+ * Builds a service without listening. Bodies of raw routes arrive as raw Buffers of any content
+ * type (CloudEvents bindings and Seldon payloads need the exact bytes, and parsing is the codecs'
+ * job); Nest's own routes (health, listings) take no bodies, so it gets no body parser.
  */
-export async function createServiceApp(module: Type<unknown>, options: ServiceOptions): Promise<NestExpressApplication> {
-  @Module({ imports: [ServiceModule.forService(options.name), module] })
-  class RootModule {}
+export async function createServiceApp(module: Type<unknown>, options: ServiceOptions, settings: ServiceSettings = serviceSettings.read()): Promise<ServiceApp> {
+  const framework = express();
+  const server = createServer();
 
-  const app = await NestFactory.create<NestExpressApplication>(RootModule, {
+  @Module({ imports: [ServiceModule.forService(options.name), module] })
+  class RootModule implements OnApplicationShutdown {
+    /**
+     * Nest closes a server it listens with itself; this one is ours. The root module's shutdown
+     * hook runs after every beforeApplicationShutdown (the broker's drain, during which the gates
+     * answer 503) and before the other modules' shutdown hooks (closing the bus), which is when
+     * Nest would close its own: in-flight requests finish while the bus is still open.
+     */
+    async onApplicationShutdown(): Promise<void> {
+      if (server.listening) await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  const app = await NestFactory.create<NestExpressApplication>(RootModule, new ExpressAdapter(framework), {
     bodyParser: false,
-    logger: createLogger(options.name),
+    logger: createLogger(options.name, settings),
   });
-  const maxBodyBytes = envInt('MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES);
-  app.useBodyParser('raw', { type: () => true, limit: maxBodyBytes });
-  app.use(bodyParserErrors);
   app.set('x-powered-by', false);
   app.set('etag', false);
   const routes = options.rawRoutes?.(app) ?? [];
   if (options.subscribe) routes.push(...connectSubscriptions(app, options.subscribe));
-  const auth = options.ingress ? ingressAuthFromEnv() : undefined;
+  const auth = options.ingress ? ingressAuth(authSettings.read()) : undefined;
   const gates = [intakeGate(app.get(Readiness)), ...(auth ? [ingressAuthGate(auth)] : [])];
-  installFrontListener(app.getHttpServer(), gates, routes, maxBodyBytes);
-  return app;
+  await app.startAllMicroservices();
+  await app.init();
+  server.on('request', frontListener(gates, routes, settings.maxBodyBytes, framework));
+  return { app, server };
 }
 
-export function servicePort(options: ServiceOptions, env: NodeJS.ProcessEnv = process.env): number {
-  const specific = options.portEnv ? envInt(options.portEnv, -1, env) : -1;
-  return specific >= 0 ? specific : envInt('PORT', options.defaultPort, env);
+/** The service's own port variable if set, else PORT, else its default. */
+export function servicePort(options: ServiceOptions, settings: Pick<ServiceSettings, 'port'>, ports: PortSettings): number {
+  return (options.portEnv && ports[options.portEnv]) ?? settings.port ?? options.defaultPort;
 }
 
 /** Creates the app, listens, and shuts down gracefully on SIGTERM/SIGINT. */
-export async function runService(module: Type<unknown>, options: ServiceOptions): Promise<INestApplication> {
+export async function runService(module: Type<unknown>, options: ServiceOptions): Promise<ServiceApp> {
+  const settings = serviceSettings.read();
+  const port = servicePort(options, settings, portSettings.read());
   const logger = new Logger(options.name);
-  const app = await createServiceApp(module, options);
+  const service = await createServiceApp(module, options, settings);
+  const { app, server } = service;
   const readiness = app.get(Readiness);
-  const port = servicePort(options);
-  const host = envString('HOST', '0.0.0.0');
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -83,7 +103,7 @@ export async function runService(module: Type<unknown>, options: ServiceOptions)
     const forced = setTimeout(() => {
       logger.error('graceful shutdown timed out; exiting');
       process.exit(1);
-    }, envInt('SHUTDOWN_TIMEOUT_MS', 20_000));
+    }, settings.shutdownTimeoutMs);
     forced.unref();
     try {
       await app.close();
@@ -95,10 +115,20 @@ export async function runService(module: Type<unknown>, options: ServiceOptions)
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
-  await app.startAllMicroservices();
-  await app.listen(port, host);
-  logger.log(`listening on http://${host}:${port}`);
-  return app;
+  await listen(server, port, settings.host);
+  logger.log(`listening on http://${settings.host}:${port}`);
+  return service;
+}
+
+/** Resolves once the server listens; rejects with the reason it cannot (e.g. EADDRINUSE). */
+export function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 /** Connects the service's handlers to the bus; on knative, deliveries arrive as a raw route. */

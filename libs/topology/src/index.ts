@@ -2,3 +2,4 @@ export { defaultLocalAddresses, KAFKA_DISPATCHER, PREDICTOR_ROUTER, Topology, ty
 export { expandEnv } from './expand-env';
 export { topologyOptionsFromEnv } from './topology.settings';
 export { topologyProvider } from './topology.provider';
+export { topologySettings, type TopologySettings } from './topology.settings';

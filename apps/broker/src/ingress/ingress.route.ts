@@ -1,4 +1,4 @@
-import { answeredNonPost, brokerOfPath, isBrokerPath, sendError, type RawRoute } from '@seldon-eventing/service';
+import { answerNonPost, brokerOfPath, isBrokerPath, sendError, type RawRoute } from '@seldon-eventing/service';
 import type { BrokerRef } from '@seldon-eventing/transport';
 import type { BrokerIngress } from './broker-ingress';
 
@@ -10,7 +10,7 @@ export function ingressRoute(ingress: BrokerIngress, defaultBroker: BrokerRef): 
   return {
     serves: isBrokerPath,
     async handle(request, res) {
-      if (answeredNonPost(request, res)) return;
+      if (answerNonPost(request, res)) return;
       const broker = brokerOfPath(request.path, defaultBroker);
       if (!broker) return sendError(res, 400, `'${request.path}' is not a /<namespace>/<broker> path`);
       const result = await ingress.accept(broker, request.headers, request.body);

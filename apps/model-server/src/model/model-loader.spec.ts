@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { APP_ROOT, DEFAULT_MODEL_URI, modelUriFromEnv } from '../config';
+import { APP_ROOT, DEFAULT_MODEL_URI } from '../config';
+import { modelServerSettings } from '../model-server.settings';
 import { loadModel, ModelLoadError, resolveModelUri } from './model-loader';
 
 describe('resolveModelUri', () => {
@@ -38,9 +39,10 @@ describe('resolveModelUri', () => {
 describe('the default model URI', () => {
   it('is the shipped models/iris, found relative to the app', () => {
     expect(DEFAULT_MODEL_URI).toBe(pathToFileURL(join(APP_ROOT, 'models/iris')).href);
-    expect(modelUriFromEnv({})).toBe(DEFAULT_MODEL_URI);
-    expect(modelUriFromEnv({ MODEL_URI: ' ' })).toBe(DEFAULT_MODEL_URI);
-    expect(modelUriFromEnv({ MODEL_URI: 'file:///srv/m' })).toBe('file:///srv/m');
+    const modelUri = (env: NodeJS.ProcessEnv) => modelServerSettings.read(env).modelUri;
+    expect(modelUri({})).toBe(DEFAULT_MODEL_URI);
+    expect(modelUri({ MODEL_URI: ' ' })).toBe(DEFAULT_MODEL_URI);
+    expect(modelUri({ MODEL_URI: 'file:///srv/m' })).toBe('file:///srv/m');
   });
 
   it('loads from any working directory', () => {

@@ -1,15 +1,18 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
-import { installFrontListener } from '../http/raw-server';
-import { sendJson } from '../http/raw-route';
+import { frontListener } from '../http/front-listener';
+import { sendJson, type RawRequest } from '../http/raw-route';
 import type { GateRequest, RequestGate } from '../http/request-gate';
-import { ingressAuthFromEnv, ingressAuthGate } from './ingress-auth';
+import { authSettings } from '../auth.settings';
+import { ingressAuth, ingressAuthGate } from './ingress-auth';
 
+/** What a service reads at start: the settings from this environment, then the auth they configure. */
+const authFromEnv = (env: NodeJS.ProcessEnv) => ingressAuth(authSettings.read(env));
 const SECRET = 'a-shared-secret-of-at-least-32-bytes!!';
 const AUDIENCE = 'eventing.knative.dev/broker/default/default';
 const ISSUER = 'https://kubernetes.default.svc.cluster.local';
@@ -20,7 +23,7 @@ function hs256(claims: Record<string, unknown>): Promise<string> {
 
 function startError(env: NodeJS.ProcessEnv): string {
   try {
-    ingressAuthFromEnv(env);
+    authFromEnv(env);
   } catch (err) {
     return (err as Error).message;
   }
@@ -35,7 +38,7 @@ function pemFile(pem: string | Buffer): string {
 
 describe('ingress authentication settings', () => {
   it('is off when nothing is set', () => {
-    expect(ingressAuthFromEnv({})).toBeUndefined();
+    expect(authFromEnv({})).toBeUndefined();
   });
 
   it('refuses inconsistent settings at start, naming the variables, without echoing secrets', () => {
@@ -59,16 +62,16 @@ describe('ingress authentication settings', () => {
 
   it('reads a PEM public key file, a JWKS URL and the issuer', () => {
     const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const fromFile = ingressAuthFromEnv({ INGRESS_JWT_AUDIENCE: AUDIENCE, INGRESS_JWT_PUBLIC_KEY_FILE: pemFile(publicKey.export({ type: 'spki', format: 'pem' })) });
+    const fromFile = authFromEnv({ INGRESS_JWT_AUDIENCE: AUDIENCE, INGRESS_JWT_PUBLIC_KEY_FILE: pemFile(publicKey.export({ type: 'spki', format: 'pem' })) });
     expect(fromFile?.jwt).toMatchObject({ key: { kind: 'public' }, audience: AUDIENCE, issuer: undefined });
-    const fromIssuer = ingressAuthFromEnv({ INGRESS_JWT_AUDIENCE: AUDIENCE, INGRESS_JWT_ISSUER: ISSUER, INGRESS_JWT_JWKS_URL: `${ISSUER}/openid/v1/jwks` });
+    const fromIssuer = authFromEnv({ INGRESS_JWT_AUDIENCE: AUDIENCE, INGRESS_JWT_ISSUER: ISSUER, INGRESS_JWT_JWKS_URL: `${ISSUER}/openid/v1/jwks` });
     expect(fromIssuer?.jwt).toMatchObject({ key: { kind: 'jwks', url: new URL(`${ISSUER}/openid/v1/jwks`), cooldownMs: 30_000 }, issuer: ISSUER, clockSkewSeconds: 60 });
   });
 });
 
 describe('the ingress authentication gate', () => {
-  const both = ingressAuthGate(ingressAuthFromEnv({ INGRESS_AUTH_TOKEN: 'static-token', INGRESS_JWT_AUDIENCE: AUDIENCE, INGRESS_JWT_SECRET: SECRET })!);
-  const tokenOnly = ingressAuthGate(ingressAuthFromEnv({ INGRESS_AUTH_TOKEN: 'static-token' })!);
+  const both = ingressAuthGate(authFromEnv({ INGRESS_AUTH_TOKEN: 'static-token', INGRESS_JWT_AUDIENCE: AUDIENCE, INGRESS_JWT_SECRET: SECRET })!);
+  const tokenOnly = ingressAuthGate(authFromEnv({ INGRESS_AUTH_TOKEN: 'static-token' })!);
   const request = (authorization?: string): GateRequest => ({ method: 'POST', path: '/default/default', headers: authorization ? { authorization } : {} });
 
   it('decides a static token, a missing or a non-bearer header synchronously', () => {
@@ -92,7 +95,7 @@ describe('the ingress authentication gate', () => {
     await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(gone.address() as AddressInfo).port}/jwks`;
     await new Promise((resolve) => gone.close(resolve));
-    const gate = ingressAuthGate(ingressAuthFromEnv({ INGRESS_JWT_AUDIENCE: AUDIENCE, INGRESS_JWT_JWKS_URL: url })!);
+    const gate = ingressAuthGate(authFromEnv({ INGRESS_JWT_AUDIENCE: AUDIENCE, INGRESS_JWT_JWKS_URL: url })!);
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const token = await new SignJWT({ aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 60 }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign(privateKey);
     await expect(gate(request(`Bearer ${token}`))).resolves.toEqual({ status: 503, error: 'the token cannot be checked now: signing keys unavailable; retry later' });
@@ -103,12 +106,12 @@ describe('an asynchronous gate in front of the raw routes', () => {
   let server: Server;
   let base: string;
   let closed = false;
-  const gates: RequestGate[] = [ingressAuthGate(ingressAuthFromEnv({ INGRESS_JWT_AUDIENCE: AUDIENCE, INGRESS_JWT_SECRET: SECRET })!)];
+  const gates: RequestGate[] = [ingressAuthGate(authFromEnv({ INGRESS_JWT_AUDIENCE: AUDIENCE, INGRESS_JWT_SECRET: SECRET })!)];
 
   beforeAll(async () => {
-    server = createServer((_req, res) => sendJson(res, 200, { framework: true }));
     gates.push(() => (closed ? { status: 503, error: 'shutting down; retry later' } : undefined));
-    installFrontListener(server, gates, [{ serves: (path) => path === '/events', handle: (request, res) => sendJson(res, 202, { received: request.body.toString() }) }], 1024);
+    const routes = [{ serves: (path: string) => path === '/events', handle: (request: RawRequest, res: ServerResponse) => sendJson(res, 202, { received: request.body.toString() }) }];
+    server = createServer(frontListener(gates, routes, 1024, (_req, res) => sendJson(res, 200, { framework: true })));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });

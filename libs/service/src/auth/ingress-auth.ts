@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
+import type { AuthSettings } from '../auth.settings';
 import type { GateRefusal, RequestGate } from '../http/request-gate';
 import { bearerToken, sameToken } from './bearer';
 import { algorithmsFor, jwtVerifier, KeysUnavailable, TokenRejected, type JwtCheck } from './jwt';
@@ -26,13 +27,8 @@ const MIN_SECRET_BYTES = 32;
  * INGRESS_JWT_JWKS_URL (an issuer's JWKS); INGRESS_JWT_ISSUER, when set, is the required `iss`.
  * Nothing set: authentication is off (undefined). Inconsistent settings stop the start.
  */
-export function ingressAuthFromEnv(env: NodeJS.ProcessEnv = process.env): IngressAuth | undefined {
-  const token = env.INGRESS_AUTH_TOKEN || undefined;
-  const audience = env.INGRESS_JWT_AUDIENCE || undefined;
-  const issuer = env.INGRESS_JWT_ISSUER || undefined;
-  const secret = env.INGRESS_JWT_SECRET || undefined;
-  const keyFile = env.INGRESS_JWT_PUBLIC_KEY_FILE || undefined;
-  const jwksUrl = env.INGRESS_JWT_JWKS_URL || undefined;
+export function ingressAuth(settings: AuthSettings): IngressAuth | undefined {
+  const { token, jwtAudience: audience, jwtIssuer: issuer, jwtSecret: secret, jwtPublicKeyFile: keyFile, jwtJwksUrl: jwksUrl } = settings;
   const keySources = [secret && 'INGRESS_JWT_SECRET', keyFile && 'INGRESS_JWT_PUBLIC_KEY_FILE', jwksUrl && 'INGRESS_JWT_JWKS_URL'].filter(Boolean);
   if (keySources.length > 1) throw new Error(`set one of INGRESS_JWT_SECRET, INGRESS_JWT_PUBLIC_KEY_FILE or INGRESS_JWT_JWKS_URL, not ${keySources.join(' and ')}`);
   if (audience && keySources.length === 0) {

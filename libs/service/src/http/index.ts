@@ -1,4 +1,4 @@
 export * from './raw-route';
-export * from './raw-server';
+export * from './front-listener';
 export * from './request-gate';
 export * from './broker-path';

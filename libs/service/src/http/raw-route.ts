@@ -37,7 +37,7 @@ const ALLOW = 'POST, OPTIONS';
  * Answers what an event ingress answers to anything but POST: OPTIONS as the CloudEvents webhook
  * handshake (200), other methods 405 with `Allow`. Returns true when it answered.
  */
-export function answeredNonPost(request: RawRequest, res: ServerResponse): boolean {
+export function answerNonPost(request: RawRequest, res: ServerResponse): boolean {
   if (request.method === 'POST') return false;
   if (request.method === 'OPTIONS') {
     const origin = request.headers['webhook-request-origin'];

@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { createEvent } from '@seldon-eventing/cloudevents';
 import { PublishError } from '../errors';
 import { KnativeHttpBus } from './knative-http-bus';
-import { sinkTokenFromEnv, tokenFile } from './sink-token';
+import { transportSettings } from '../transport.settings';
+import { sinkToken, tokenFile } from './sink-token';
+
+const sinkTokenOf = (env: NodeJS.ProcessEnv) => sinkToken(transportSettings.read(env));
 
 describe('publishing to an ingress that requires a token', () => {
   let server: Server;
@@ -26,7 +29,7 @@ describe('publishing to an ingress that requires a token', () => {
   afterAll(() => server.close());
 
   const event = createEvent({ source: 'test', type: 'test.type', data: { n: 1 } });
-  const bus = (env: NodeJS.ProcessEnv) => new KnativeHttpBus({ sink, overrides: (e) => e, publishTimeoutMs: 2000, sinkToken: sinkTokenFromEnv(env) });
+  const bus = (env: NodeJS.ProcessEnv) => new KnativeHttpBus({ sink, overrides: (e) => e, publishTimeoutMs: 2000, sinkToken: sinkTokenOf(env) });
 
   it('sends K_SINK_TOKEN, or else INGRESS_AUTH_TOKEN, as a bearer token', async () => {
     await expect(bus({ K_SINK_TOKEN: 'right', INGRESS_AUTH_TOKEN: 'wrong' }).publish(event)).resolves.toBeUndefined();
@@ -48,7 +51,7 @@ describe('publishing to an ingress that requires a token', () => {
     expect(source()).toBe('old');
     writeFileSync(file, 'right\n');
     expect(source()).toBe('right');
-    expect(() => sinkTokenFromEnv({ K_SINK_TOKEN_FILE: join(file, 'missing') })).toThrow('cannot be read: ENOTDIR');
-    expect(() => sinkTokenFromEnv({ K_SINK_TOKEN: 'a', K_SINK_TOKEN_FILE: file })).toThrow('not both');
+    expect(() => sinkTokenOf({ K_SINK_TOKEN_FILE: join(file, 'missing') })).toThrow('cannot be read: ENOTDIR');
+    expect(() => sinkTokenOf({ K_SINK_TOKEN: 'a', K_SINK_TOKEN_FILE: file })).toThrow('not both');
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { TransportSettings } from '../transport.settings';
 
 /** Gives the bearer token to publish with, read afresh as often as the source needs. */
 export type TokenSource = () => string;
@@ -11,14 +12,14 @@ const FILE_REREAD_MS = 10_000;
  * INGRESS_AUTH_TOKEN, so that with one shared token the services on this machine reach the
  * embedded broker as any client does. Undefined when none is set: no header is sent.
  */
-export function sinkTokenFromEnv(env: NodeJS.ProcessEnv = process.env): TokenSource | undefined {
-  if (env.K_SINK_TOKEN && env.K_SINK_TOKEN_FILE) throw new Error('set K_SINK_TOKEN or K_SINK_TOKEN_FILE, not both');
-  if (env.K_SINK_TOKEN_FILE) {
-    const source = tokenFile(env.K_SINK_TOKEN_FILE);
+export function sinkToken(settings: Pick<TransportSettings, 'sinkToken' | 'sinkTokenFile' | 'sharedToken'>): TokenSource | undefined {
+  if (settings.sinkToken && settings.sinkTokenFile) throw new Error('set K_SINK_TOKEN or K_SINK_TOKEN_FILE, not both');
+  if (settings.sinkTokenFile) {
+    const source = tokenFile(settings.sinkTokenFile);
     source(); // unreadable now is a start-up error, not a surprise at the first publish
     return source;
   }
-  const token = env.K_SINK_TOKEN || env.INGRESS_AUTH_TOKEN;
+  const token = settings.sinkToken || settings.sharedToken;
   return token ? () => token : undefined;
 }
 

@@ -1,4 +1,4 @@
-import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
 import type { RawRequest, RawRoute } from './raw-route';
 import { sendError } from './raw-route';
@@ -7,17 +7,17 @@ import { firstRefusal, HEALTH_PATHS, type GateVerdict, type RequestGate } from '
 const log = new Logger('RawRoutes');
 
 /**
- * Takes the app's HTTP server's requests before the framework does:
+ * The HTTP server's request listener: it takes every request before the framework does.
  *
  * 1. Every gate (shutdown, authentication) checks the request, health checks aside; the first
  *    refusal is the answer, before the body is read (see firstRefusal for asynchronous gates).
  * 2. A path a raw route serves goes to it with its body read (413 above the limit), never to
- *    Express; every other request (health, event listings) goes to the framework.
+ *    Express's router or body parser; every other request (health, event listings, unknown
+ *    paths) goes to `framework`, the Express app Nest serves through (Nest's documented way to
+ *    serve an app from a server of one's own: docs.nestjs.com/faq/multiple-servers).
  */
-export function installFrontListener(server: Server, gates: RequestGate[], routes: RawRoute[], maxBodyBytes: number): void {
-  const framework = server.listeners('request') as RequestListener[];
-  server.removeAllListeners('request');
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+export function frontListener(gates: RequestGate[], routes: RawRoute[], maxBodyBytes: number, framework: RequestListener): RequestListener {
+  return (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
@@ -25,7 +25,7 @@ export function installFrontListener(server: Server, gates: RequestGate[], route
     const dispatch = () => {
       const route = routes.find((r) => r.serves(path));
       if (!route) {
-        for (const listener of framework) listener(req, res);
+        framework(req, res);
         return;
       }
       readBody(req, res, maxBodyBytes, (body) => serve(route, { method, path, headers: req.headers, body }, res));
@@ -34,7 +34,7 @@ export function installFrontListener(server: Server, gates: RequestGate[], route
     // The body stays unread (the stream paused) while an asynchronous gate decides.
     if (verdict instanceof Promise) verdict.then((refusal) => answerOrDispatch(refusal, res, dispatch), (err: unknown) => failed(err, res));
     else answerOrDispatch(verdict, res, dispatch);
-  });
+  };
 }
 
 function answerOrDispatch(refusal: GateVerdict, res: ServerResponse, dispatch: () => void): void {

@@ -1,0 +1,48 @@
+import { defineSettings, setting, type SettingsOf } from '@seldon-eventing/settings';
+import { brokerPortSetting } from '@seldon-eventing/transport';
+
+/** Nest's levels, most severe first: LOG_LEVEL shows its own and every one before it. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+
+/** What the service shell reads for every service. */
+export const serviceSettings = defineSettings('Every service', {
+  port: setting.int('PORT', {
+    min: 0,
+    max: 65535,
+    defaultText: "the service's own port (below)",
+    description: "the port to listen on when the service's own port variable is unset (containers set this)",
+  }),
+  host: setting.string('HOST', { default: '0.0.0.0', description: 'the address to listen on' }),
+  maxBodyBytes: setting.int('MAX_BODY_BYTES', { default: 10 * 1024 * 1024, min: 1, defaultText: '10 MiB', description: 'request size limit (413 above it)' }),
+  shutdownTimeoutMs: setting.int('SHUTDOWN_TIMEOUT_MS', {
+    default: 20_000,
+    min: 1,
+    description: 'how long a stop (SIGTERM) may take, draining included, before the process exits anyway',
+  }),
+  logLevel: setting.oneOf('LOG_LEVEL', LOG_LEVELS, { default: 'log', description: `the most verbose level logged: ${LOG_LEVELS.map((l) => `\`${l}\``).join(', ')}` }),
+  logFormat: setting.oneOf('LOG_FORMAT', ['text', 'json'] as const, {
+    default: 'text',
+    description: "`json` for one JSON object a line (for log shippers), `text` for Nest's readable lines",
+  }),
+});
+
+export type ServiceSettings = SettingsOf<typeof serviceSettings>;
+
+const port = (name: string, defaultPort: number, what: string) =>
+  setting.int(name, { min: 0, max: 65535, defaultText: `${defaultPort}`, description: what });
+
+/**
+ * The product's services' ports. Each service listens on its own (else PORT, else the default);
+ * some also reach another through it when running on one machine.
+ */
+export const portSettings = defineSettings('Ports', {
+  BROKER_PORT: brokerPortSetting,
+  INGRESS_ADAPTER_PORT: port('INGRESS_ADAPTER_PORT', 8081, "the ingress-adapter's port"),
+  PREDICTOR_ROUTER_PORT: port('PREDICTOR_ROUTER_PORT', 8082, "the predictor-router's port; the embedded broker delivers predictor Triggers to it by default"),
+  RESPONSE_PUBLISHER_PORT: port('RESPONSE_PUBLISHER_PORT', 8083, "the response-publisher's port"),
+  EVENT_DISPLAY_PORT: port('EVENT_DISPLAY_PORT', 8084, "the event-display's port"),
+  KAFKA_DISPATCHER_PORT: port('KAFKA_DISPATCHER_PORT', 8085, "the kafka-dispatcher's port"),
+  MODEL_SERVER_PORT: port('MODEL_SERVER_PORT', 9000, "the model-server's port"),
+});
+
+export type PortSettings = SettingsOf<typeof portSettings>;

@@ -1,0 +1,2 @@
+export * from './setting';
+export * from './settings-group';
