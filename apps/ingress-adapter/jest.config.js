@@ -4,5 +4,4 @@ module.exports = {
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   // No unit tests yet (this app is covered end to end only); drop this once it has its own.
-  passWithNoTests: true,
 };

@@ -28,7 +28,7 @@ describe('a Knative delivery attempt over HTTP', () => {
 
   it('POSTs the event in binary mode with Prefer: reply and Kn-Namespace', async () => {
     let seen: IncomingMessage | undefined;
-    let body = Buffer.alloc(0);
+    let body: Buffer = Buffer.alloc(0);
     const url = await start((req, b, res) => {
       seen = req;
       body = b;

@@ -141,7 +141,7 @@ describe('the NestJS custom transport over the knative-http bus', () => {
   it('refuses what is not an event, and unknown trigger paths', async () => {
     const notEvent = await fetch(`${base}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(notEvent.status).toBe(400);
-    expect((await notEvent.json()).error).toMatch(/CloudEvent|specversion/);
+    expect(((await notEvent.json()) as { error: string }).error).toMatch(/CloudEvent|specversion/);
     expect((await deliver(base, '/triggers/default/unknown', createEvent({ source: 's', type: 'test.echo' }))).status).toBe(404);
   });
 
