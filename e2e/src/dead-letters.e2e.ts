@@ -8,6 +8,13 @@ import { awaitDeliveries } from './support/tally';
 const RESPONSE = 'seldon.iris-deployment.default.response';
 const FAILING = 'failing-model';
 const TRIGGER = `default/${FAILING}-trigger`;
+/** A Trigger whose subscriber names no SeldonDeployment: it must not stop any service from starting. */
+const UNRESOLVABLE = {
+  apiVersion: 'eventing.knative.dev/v1',
+  kind: 'Trigger',
+  metadata: { name: 'typo-trigger', namespace: 'default' },
+  spec: { broker: 'default', subscriber: { ref: { apiVersion: 'machinelearning.seldon.io/v1', kind: 'SeldonDeployment', name: 'iris-deploymnet' } } },
+};
 
 /**
  * One policy for a dead-letter sink that refuses, the same on every backend (the delivery
@@ -24,8 +31,7 @@ describe.each(BACKENDS)('a dead-letter sink that refuses, on the %s backend', (b
     await Promise.all([failingPredictor.start(), refusingSink.start()]);
     const delivery = { retry: 1, backoffPolicy: 'linear', backoffDelay: 'PT0.05S', deadLetterSink: { uri: `${refusingSink.url}/dead-letters` } };
     flow = await startFlow(backend, {
-      EVENTING_MANIFESTS: withManifests(predictorAt(FAILING, `${failingPredictor.url}/api/v1.0/predictions`, { delivery })),
-      LOG_LEVEL: 'error',
+      EVENTING_MANIFESTS: withManifests([...predictorAt(FAILING, `${failingPredictor.url}/api/v1.0/predictions`, { delivery }), UNRESOLVABLE]),
     });
   });
 
@@ -33,6 +39,10 @@ describe.each(BACKENDS)('a dead-letter sink that refuses, on the %s backend', (b
     await flow?.stop();
     failingPredictor.close();
     refusingSink.close();
+  });
+
+  it('started every service although one Trigger cannot be resolved, and said why', () => {
+    expect(flow.logs.some((line) => line.includes('trigger default/typo-trigger is not ready and is not served') && line.includes('iris-deploymnet'))).toBe(true);
   });
 
   it('counts the event lost and settles it: later events flow, and a restart does not bring it back', async () => {
