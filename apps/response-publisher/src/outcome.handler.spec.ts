@@ -23,3 +23,10 @@ describe('OutcomeHandler', () => {
     expect(JSON.parse(String(response.data))).toEqual({ data: { ndarray: [[0.1, 0.2, 0.7]] } });
   });
 });
+
+describe('OutcomeHandler with a failed prediction', () => {
+  it("marks the response with the predictor's status", () => {
+    const outcome = outcomeEvent({ deployment: 'iris-deployment', namespace: 'default', puid: 'p', path: '/api/v1.0/predictions', status: 400, body: Buffer.from('{}'), contentType: 'application/json' });
+    expect(new OutcomeHandler().publish(outcome).extensions).toEqual({ path: '/api/v1.0/predictions', seldonstatus: '400' });
+  });
+});

@@ -58,9 +58,10 @@ export {
   DEFAULT_RESPONSE_SPECVERSION,
   PATH_EXTENSION,
   buildResponseEvent,
+  isFailedPrediction,
+  STATUS_EXTENSION,
   type PredictionOutcome,
   type ResponseEventOptions,
 } from './response-event';
 export { OUTCOME_SOURCE, OUTCOME_TYPE, outcomeEvent, readOutcomeEvent, type OutcomeEventInit } from './outcome-event';
 export { isPredictorTrigger } from './predictor-trigger';
-// model-server's "got <type>" messages name JSON types as the payload checks do.

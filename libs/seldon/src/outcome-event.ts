@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CloudEventValidationError, createEvent, type CloudEvent } from '@seldon-eventing/cloudevents';
-import type { PredictionOutcome } from './response-event';
+import { STATUS_EXTENSION, type PredictionOutcome } from './response-event';
 
 /**
  * How the predictor-router tells the response-publisher what a predictor answered: the
@@ -11,7 +11,6 @@ export const OUTCOME_TYPE = 'io.seldon.eventing.prediction.outcome';
 export const OUTCOME_SOURCE = 'seldon-eventing/predictor-router';
 
 export interface OutcomeEventInit extends PredictionOutcome {
-  /** The predictor's HTTP status. */
   status: number;
 }
 
@@ -20,7 +19,7 @@ export function outcomeEvent(outcome: OutcomeEventInit): CloudEvent {
     seldondeployment: outcome.deployment,
     seldonnamespace: outcome.namespace,
     seldonpath: outcome.path,
-    seldonstatus: String(outcome.status),
+    [STATUS_EXTENSION]: String(outcome.status),
   };
   if (outcome.puid) extensions.seldonpuid = outcome.puid;
   return createEvent({
@@ -40,8 +39,8 @@ export function readOutcomeEvent(event: CloudEvent): OutcomeEventInit {
     if (!value) throw new CloudEventValidationError(name, `outcome event ${event.id} lacks extension '${name}'`);
     return value;
   };
-  const status = Number(need('seldonstatus'));
-  if (!Number.isInteger(status)) throw new CloudEventValidationError('seldonstatus', `outcome event ${event.id} has a non-numeric seldonstatus`);
+  const status = Number(need(STATUS_EXTENSION));
+  if (!Number.isInteger(status)) throw new CloudEventValidationError(STATUS_EXTENSION, `outcome event ${event.id} has a non-numeric ${STATUS_EXTENSION}`);
   return {
     deployment: need('seldondeployment'),
     namespace: need('seldonnamespace'),

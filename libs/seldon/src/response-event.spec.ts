@@ -1,5 +1,9 @@
 import { eventDataJson, toHttpBinary } from '@seldon-eventing/cloudevents';
+import { compileFilter, type Trigger } from '@seldon-eventing/eventing';
 import { buildResponseEvent, type PredictionOutcome } from './index';
+
+/** A Trigger for failed predictions only: `seldonstatus` present, with any value. */
+const failureTrigger: Trigger = { name: 'failures', namespace: 'default', broker: 'default', annotations: {}, subscriber: { uri: 'http://x/' }, filter: { attributes: { seldonstatus: '' } } };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -73,5 +77,21 @@ describe('buildResponseEvent', () => {
       'ce-path': '/api/v1.0/predictions',
       'content-type': 'application/json',
     });
+  });
+});
+
+describe('a failed prediction', () => {
+  const base: PredictionOutcome = { deployment: 'iris', namespace: 'default', puid: 'p', path: '/api/v1.0/predictions', body: Buffer.from('{"status":{"code":400}}'), contentType: 'application/json' };
+
+  it("is marked with seldonstatus, the predictor's status, so that a Trigger filter can tell it apart", () => {
+    const failed = buildResponseEvent({ ...base, status: 400 });
+    expect(failed.extensions).toEqual({ path: '/api/v1.0/predictions', seldonstatus: '400' });
+    expect(compileFilter(failureTrigger)(failed)).toBe(true);
+  });
+
+  it('leaves a successful response exactly as Seldon sends it', () => {
+    const ok = buildResponseEvent({ ...base, status: 200 });
+    expect(ok.extensions).toEqual({ path: '/api/v1.0/predictions' });
+    expect(compileFilter(failureTrigger)(ok)).toBe(false);
   });
 });

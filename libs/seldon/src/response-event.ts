@@ -12,11 +12,19 @@ import { responseSource, responseType } from './names';
  *   Ce-Source      = seldon.<deployment>
  *   Ce-Path        = the predictor path that was called
  * with the predictor's response body as data and its Content-Type as datacontenttype.
+ *
+ * A prediction that failed (the predictor answered other than 2xx, with an error retrying cannot
+ * change) is still answered with a response event, as the executor answers the request, but
+ * carries `seldonstatus` = the predictor's HTTP status, so that a consumer or a Trigger filter
+ * can tell it apart without parsing bodies (`filter.attributes: { seldonstatus: "" }` selects
+ * failures). A successful response is exactly the executor's, with no such extension.
  */
 
 export const DEFAULT_RESPONSE_SPECVERSION: SpecVersion = '0.3';
 /** The extension carrying the predictor path (Ce-Path). */
 export const PATH_EXTENSION = 'path';
+/** The extension marking a failed prediction with the predictor's HTTP status. */
+export const STATUS_EXTENSION = 'seldonstatus';
 
 export interface PredictionOutcome {
   deployment: string;
@@ -29,6 +37,13 @@ export interface PredictionOutcome {
   body: Buffer;
   /** The predictor's Content-Type; the event has no datacontenttype without it. */
   contentType?: string;
+  /** The predictor's HTTP status; a non-2xx one marks the response as a failed prediction. */
+  status?: number;
+}
+
+/** Whether a predictor's status is a failed prediction. */
+export function isFailedPrediction(status: number | undefined): boolean {
+  return status !== undefined && (status < 200 || status > 299);
 }
 
 export interface ResponseEventOptions {
@@ -43,7 +58,7 @@ export function buildResponseEvent(outcome: PredictionOutcome, options: Response
     source: responseSource(outcome.deployment),
     type: responseType(outcome),
     ...(outcome.contentType ? { datacontenttype: outcome.contentType } : {}),
-    extensions: { [PATH_EXTENSION]: outcome.path },
+    extensions: { [PATH_EXTENSION]: outcome.path, ...(isFailedPrediction(outcome.status) ? { [STATUS_EXTENSION]: String(outcome.status) } : {}) },
     data: outcome.body,
   });
 }

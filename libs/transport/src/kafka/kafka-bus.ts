@@ -11,6 +11,7 @@ import { commitGroupStart } from './group-start';
 import { brokerTopic } from './naming';
 import { kafkaErrorType, isPermanentProduceError } from './produce-errors';
 import { RecordBatcher } from './record-batcher';
+import { recordBatchBytes, RecordTooLargeError } from './record-size';
 import { retryTransient } from './retry-transient';
 import { TopicRegistry } from './topics';
 import { TriggerConsumer } from './trigger-consumer';
@@ -60,7 +61,7 @@ export class KafkaBus implements Bus {
     // Below Kafka's default message.max.bytes (1 MiB), which bounds one partition's batch.
     this.batcher = new RecordBatcher((topicMessages) => this.producer.sendBatch({ topicMessages, acks: -1 }), { maxRecords: 1000, maxBytes: 900_000 });
     this.admin = this.kafka.admin();
-    this.topics = new TopicRegistry(this.admin, options.partitions, options.replicationFactor);
+    this.topics = new TopicRegistry(this.admin, options.partitions, options.replicationFactor, this.log);
   }
 
   private connect(): Promise<void> {
@@ -79,6 +80,7 @@ export class KafkaBus implements Bus {
     try {
       await withTimeout(this.produce(this.options.overrides(event), broker), this.options.publishTimeoutMs, 'no acknowledgement');
     } catch (err) {
+      if (err instanceof RecordTooLargeError) throw new PublishError(413, err.message);
       throw new PublishError(publishStatus(err), `Kafka did not acknowledge the event: ${(err as Error).message}`);
     }
   }
@@ -127,10 +129,14 @@ export class KafkaBus implements Bus {
   private async produce(event: CloudEvent, target: BrokerRef | { topic: string }): Promise<void> {
     await this.connect();
     const topic = 'topic' in target ? target.topic : brokerTopic(target);
-    await this.topics.ensure(topic);
+    const { maxMessageBytes } = await this.topics.ensure(topic);
     // Producing to the broker topic is this backend's broker ingress: stamp arrival as Knative's does.
     const record = toKafkaBinary(withExtensions(event, { knativearrivaltime: new Date().toISOString() }));
-    await this.batcher.add(topic, { key: record.key, value: record.value, headers: record.headers });
+    const message = { key: record.key, value: record.value, headers: record.headers };
+    // Known before sending: Kafka would refuse it, and the batch it travels in with it.
+    const bytes = recordBatchBytes(message);
+    if (bytes > maxMessageBytes) throw new RecordTooLargeError(topic, bytes, maxMessageBytes);
+    await this.batcher.add(topic, message);
   }
 }
 

@@ -51,16 +51,37 @@ describe('OffsetManager', () => {
     }
   });
 
-  it('tries again after a refused commit, and forgets what was taken before a rejoin', async () => {
+  it('tries again after a refused commit', async () => {
     const refused = manager(true);
     refused.offsets.track(0, 1)();
     await expect(refused.offsets.commit()).resolves.toBeUndefined();
+  });
 
+  it('commits when a rebalance starts, and each record that finishes until the new assignment', async () => {
     const { offsets, commits } = manager();
-    const stale = offsets.track(0, 7);
-    offsets.reset();
-    stale();
+    offsets.track(0, 1)();
+    const inFlight = offsets.track(0, 2);
+    offsets.rebalance();
+    await Promise.resolve();
+    expect(commits).toEqual([[{ partition: 0, offset: '2' }]]);
+    inFlight();
+    await Promise.resolve();
+    expect(commits.at(-1)).toEqual([{ partition: 0, offset: '3' }]);
+    offsets.assign([0]);
+    offsets.track(0, 3)();
+    await Promise.resolve();
+    expect(commits).toHaveLength(2);
+  });
+
+  it('keeps the partitions it is assigned again, to resume after their last taken record, and drops the others', async () => {
+    const { offsets, commits } = manager();
+    offsets.track(0, 7)();
+    const stillRunning = offsets.track(0, 8);
+    const givenUp = offsets.track(1, 40);
+    expect([...offsets.assign([0, 2])]).toEqual([[0, 9]]);
+    givenUp();
+    stillRunning();
     await offsets.commit();
-    expect(commits).toEqual([]);
+    expect(commits).toEqual([[{ partition: 0, offset: '9' }]]);
   });
 });

@@ -11,9 +11,11 @@ export type CommitOffsets = (offsets: { partition: number; offset: string }[]) =
  * A crash therefore never skips an event; it only redelivers those not yet committed.
  */
 export class OffsetManager {
-  /** Per partition: what was taken and is not finished; replaced at every (re)join of the group. */
-  private partitions = new Map<number, PartitionOffsets>();
+  /** Per partition this member owns: what was taken and is not finished. */
+  private readonly partitions = new Map<number, PartitionOffsets>();
   private timer?: NodeJS.Timeout;
+  /** Between the start of a rebalance and the new assignment. */
+  private rebalancing = false;
 
   constructor(
     private readonly commitOffsets: CommitOffsets,
@@ -31,17 +33,36 @@ export class OffsetManager {
   }
 
   /**
-   * After a rebalance, fetching resumes at the committed offsets: what was in flight comes again
-   * (at-least-once), and the old bookkeeping no longer says what to commit.
+   * A rebalance starts (a member joins or leaves). As eventing-kafka-broker's OffsetManager does
+   * in its partitions-revoked handler, finished work is committed now, and again as each record
+   * in flight finishes: until the group has a new generation it still takes this member's
+   * commits, and whatever is committed is not delivered again by the partition's next owner.
    */
-  reset(): void {
-    this.partitions = new Map();
+  rebalance(): void {
+    this.rebalancing = true;
+    void this.commit();
+  }
+
+  /**
+   * The group's new assignment. Bookkeeping for partitions given up is dropped (their new owner
+   * starts at the committed offset); a partition kept goes on where this member had got to, so
+   * its finished and in-flight records are not taken again: returns, per kept partition, the
+   * offset to resume fetching at (kafkajs would resume at the committed one).
+   */
+  assign(partitions: readonly number[]): Map<number, number> {
+    this.rebalancing = false;
+    const resume = new Map<number, number>();
+    for (const [partition, offsets] of this.partitions) {
+      if (!partitions.includes(partition)) this.partitions.delete(partition);
+      else if (offsets.nextOffset !== undefined) resume.set(partition, offsets.nextOffset);
+    }
+    return resume;
   }
 
   /**
    * Records that a record was taken for delivery; returns the function that reports it finished
-   * (delivered, filtered out, dead-lettered or lost). After a reset, finishing an old record no
-   * longer counts: its partition's bookkeeping was replaced.
+   * (delivered, filtered out, dead-lettered or lost). Once its partition is given up, finishing
+   * a record no longer counts: that bookkeeping was dropped.
    */
   track(partition: number, offset: number): () => void {
     let offsets = this.partitions.get(partition);
@@ -51,7 +72,10 @@ export class OffsetManager {
     }
     offsets.track(offset);
     const taken = offsets;
-    return () => taken.finish(offset);
+    return () => {
+      taken.finish(offset);
+      if (this.rebalancing) void this.commit();
+    };
   }
 
   async commit(): Promise<void> {

@@ -38,5 +38,7 @@ export function produceFailure(err: unknown, target: BrokerRef | { topic: string
   const permanent = isPermanentProduceError(err);
   const type = kafkaErrorType(err);
   const status = type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE' ? 413 : permanent ? 500 : 503;
-  return { ok: false, retryable: !permanent, failure: { destination: `kafka topic ${topic}`, status, message: `producing to ${topic} failed: ${(err as Error).message}` } };
+  const message = `producing to ${topic} failed: ${(err as Error).message}`;
+  // The reason is the dead letter's knativeerrordata: there is no response body to carry.
+  return { ok: false, retryable: !permanent, failure: { destination: `kafka topic ${topic}`, status, message, body: Buffer.from(message) } };
 }

@@ -77,9 +77,12 @@ export class TriggerConsumer {
     await this.options.initializeGroup(this.groupId, this.topic, this.options.fromBeginning);
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: this.options.fromBeginning });
+    this.consumer.on(this.consumer.events.REBALANCING, () => this.offsets.rebalance());
     const joined = new Promise<void>((resolve) => {
-      this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
-        this.offsets.reset();
+      this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+        // Called before fetching resumes, so the seeks apply to the first fetch.
+        const resume = this.offsets.assign(payload.memberAssignment[this.topic] ?? []);
+        for (const [partition, offset] of resume) this.consumer.seek({ topic: this.topic, partition, offset: String(offset) });
         resolve();
       });
     });
