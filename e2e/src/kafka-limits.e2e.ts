@@ -12,6 +12,13 @@ const LIMIT = 1_048_588;
 /** A prediction larger than Kafka takes as one record. */
 const HUGE_PREDICTION = JSON.stringify({ data: { ndarray: [[0.1, 0.2, 0.7]] }, meta: { tags: { pad: 'x'.repeat(1_300_000) } } });
 const PREDICTION = '{"data":{"names":["t:0","t:1","t:2"],"ndarray":[[0.1,0.2,0.7]]},"meta":{}}';
+/** event-display shows this deployment's responses too. */
+const DISPLAY_RESPONSES = {
+  apiVersion: 'eventing.knative.dev/v1',
+  kind: 'Trigger',
+  metadata: { name: 'big-model-responses', namespace: 'default' },
+  spec: { broker: 'default', filter: { attributes: { type: RESPONSE } }, subscriber: { ref: { apiVersion: 'v1', kind: 'Service', name: 'event-display' } } },
+};
 
 /**
  * Kafka's record limit on the kafka backend: a request over it is refused up front with 413 naming
@@ -31,7 +38,7 @@ describe('Kafka record limits on the kafka backend', () => {
     await Promise.all([predictor.start(), deadLetters.start()]);
     const delivery = { retry: 1, backoffPolicy: 'linear', backoffDelay: 'PT0.05S', deadLetterSink: { uri: `${deadLetters.url}/dead-letters` } };
     flow = await startFlow('kafka', {
-      EVENTING_MANIFESTS: withManifests(predictorAt(BIG_MODEL, `${predictor.url}/api/v1.0/predictions`, { delivery })),
+      EVENTING_MANIFESTS: withManifests([...predictorAt(BIG_MODEL, `${predictor.url}/api/v1.0/predictions`, { delivery }), DISPLAY_RESPONSES]),
     });
   });
 
