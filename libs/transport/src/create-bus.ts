@@ -25,6 +25,7 @@ export function createBus(clientId: string, settings: TransportSettings, logger:
       fromBeginning: settings.kafkaInitialOffset === 'earliest',
       publishTimeoutMs: settings.publishTimeoutMs,
       sessionTimeoutMs: settings.kafkaSessionTimeoutMs,
+      groupPrefix: settings.kafkaConsumerGroupPrefix,
       logger,
     });
   }

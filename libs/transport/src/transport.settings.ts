@@ -1,5 +1,6 @@
 import { defineSettings, setting, type SettingsOf } from '@seldon-eventing/settings';
 import { parseBrokerRef, type BrokerRef } from './bus';
+import { KNATIVE_TRIGGER_GROUP_PREFIX } from './kafka/naming';
 import { ceOverrides, type EventOverrides } from './overrides';
 
 export const DEFAULT_BROKER_PORT = 8080;
@@ -89,6 +90,20 @@ export const transportSettings = defineSettings('Bus (knative and kafka backends
     default: 'latest',
     description: "where a Trigger's new consumer group starts reading: `latest` (Knative's default) or `earliest`",
   }),
+  kafkaConsumerGroupPrefix: setting.custom<string>(
+    'KAFKA_CONSUMER_GROUP_PREFIX',
+    (raw) => {
+      // Kafka accepts any group id up to 255 characters; these characters keep it readable in tools and ACLs.
+      if (!/^[A-Za-z0-9._-]{1,200}$/.test(raw)) throw new Error('letters, digits, `.`, `_` and `-`, 1 to 200 of them');
+      return raw;
+    },
+    {
+      default: KNATIVE_TRIGGER_GROUP_PREFIX,
+      defaultText: `\`${KNATIVE_TRIGGER_GROUP_PREFIX}\``,
+      description:
+        "prefix of each Trigger's consumer group, `<prefix><namespace>-<trigger>`; the default is the Knative Kafka Broker's, so a Trigger keeps its offsets when moved between the two; set another when both consume one topic, or they split its partitions",
+    },
+  ),
   kafkaSessionTimeoutMs: setting.int('KAFKA_SESSION_TIMEOUT_MS', {
     default: 10_000,
     min: 1,

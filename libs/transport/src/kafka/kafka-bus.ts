@@ -30,6 +30,8 @@ export interface KafkaBusOptions {
   publishTimeoutMs: number;
   /** How long a Trigger's group waits for a silent member before handing its partitions to others. */
   sessionTimeoutMs: number;
+  /** Prefix of each Trigger's consumer group (Knative's `knative-trigger-` by default). */
+  groupPrefix?: string;
   logger: LogFactory;
 }
 
@@ -97,6 +99,7 @@ export class KafkaBus implements Bus {
         partitionsConcurrently: this.options.partitions,
         fromBeginning: this.options.fromBeginning,
         sessionTimeoutMs: this.options.sessionTimeoutMs,
+        groupPrefix: this.options.groupPrefix,
         initializeGroup: (groupId, topic, fromBeginning) => this.initializeGroup(groupId, topic, fromBeginning),
         produce: (event, target) => this.produce(event, target),
         deliverHttp: (url, event) => deliverOverHttp(url, event),

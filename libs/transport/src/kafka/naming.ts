@@ -5,9 +5,17 @@ export function brokerTopic(broker: BrokerRef): string {
   return `knative-broker-${broker.namespace}-${broker.name}`;
 }
 
-/** ...and one consumer group per Trigger. */
-export function triggerGroup(namespace: string, trigger: string): string {
-  return `knative-trigger-${namespace}-${trigger}`;
+/** The Knative Kafka Broker's prefix of Trigger consumer groups (its `triggers.consumergroup.template`). */
+export const KNATIVE_TRIGGER_GROUP_PREFIX = 'knative-trigger-';
+
+/**
+ * ...and one consumer group per Trigger, `<prefix><namespace>-<trigger>`. The default prefix is
+ * the Knative Kafka Broker's, so its groups and ours are the same: a Trigger moves between the two
+ * keeping its offsets, but the two must never consume one topic at once (they would split the
+ * partitions between them). KAFKA_CONSUMER_GROUP_PREFIX sets another prefix for that case.
+ */
+export function triggerGroup(namespace: string, trigger: string, prefix = KNATIVE_TRIGGER_GROUP_PREFIX): string {
+  return `${prefix}${namespace}-${trigger}`;
 }
 
 export const DELIVERY_ORDER_ANNOTATION = 'kafka.eventing.knative.dev/delivery.order';

@@ -20,6 +20,8 @@ export interface TriggerConsumerOptions extends Omit<RecordDispatcherOptions, 'l
   fromBeginning: boolean;
   /** How long the group waits for a silent consumer (killed, stuck) before handing its partitions to others. */
   sessionTimeoutMs: number;
+  /** Prefix of the Trigger's consumer group; the Knative Kafka Broker's when undefined. */
+  groupPrefix?: string;
   /** Commits a new group's starting offsets, so nothing produced after start() is skipped. */
   initializeGroup(groupId: string, topic: string, fromBeginning: boolean): Promise<void>;
   log: Log;
@@ -56,7 +58,7 @@ export class TriggerConsumer {
     const { trigger } = compiled;
     this.topic = brokerTopic({ namespace: trigger.namespace, name: trigger.broker });
     this.order = deliveryOrder(trigger.annotations);
-    this.groupId = triggerGroup(trigger.namespace, trigger.name);
+    this.groupId = triggerGroup(trigger.namespace, trigger.name, options.groupPrefix);
     this.slots = new ConcurrencyLimit(options.maxInFlight);
     this.consumer = kafka.consumer({
       groupId: this.groupId,
