@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -181,6 +181,24 @@ describe('the Helm chart refuses values it cannot deploy, saying which', () => {
     const result = run(helm, ['template', 'x', CHART, '--namespace', 'default', ...args]);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(message);
+  });
+});
+
+describe('docs/deploy.md', () => {
+  it('runs: every block it marks as running here succeeds, and what they render is valid', () => {
+    const doc = readFileSync(join(ROOT, 'docs/deploy.md'), 'utf8');
+    const blocks = [...doc.matchAll(/<!-- runs-here -->\n```bash\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(blocks.length).toBeGreaterThanOrEqual(3);
+    // A user's checkout, without the files the commands write landing in this one.
+    const checkout = mkdtempSync(join(tmpdir(), 'deploy-doc-'));
+    for (const entry of ['config', 'deploy', 'tools']) symlinkSync(join(ROOT, entry), join(checkout, entry));
+    const result = spawnSync('bash', ['-euo', 'pipefail', '-c', blocks.join('\n')], { cwd: checkout, encoding: 'utf8' });
+    expect(result.stderr).not.toMatch(/Error/);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('v3.22.0');
+    const rendered = readdirSync(checkout).filter((f) => f.endsWith('.yaml'));
+    expect(rendered.sort()).toEqual(['seldon-eventing-kafka.yaml', 'seldon-eventing.yaml']);
+    for (const file of rendered) expect([file, validate(readFileSync(join(checkout, file), 'utf8')).status]).toEqual([file, 0]);
   });
 });
 
