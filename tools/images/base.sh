@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Makes the Node 20 base image where none can be pulled: Debian bookworm (debootstrap, minbase)
 # with this machine's Node 20 and npm copied in and the `node` user (uid 1000) of the official
-# node images. Idempotent: an existing image is reused. Prints the image's name.
+# node images, and this machine's CA certificates. Idempotent: an existing image is reused
+# (`buildah rmi localhost/seldon-eventing/node:20-bookworm-slim` makes it anew). Prints its name.
+# For local builds and tests: images for a registry are better built with docker on node:20.
 set -euo pipefail
 image="localhost/seldon-eventing/node:20-bookworm-slim"
 if buildah inspect --type image "$image" >/dev/null 2>&1; then echo "$image"; exit 0; fi
@@ -19,6 +21,10 @@ mkdir -p "$rootfs/usr/local/lib/node_modules"
 cp -a "$npm_dir" "$rootfs/usr/local/lib/node_modules/npm"
 ln -s ../lib/node_modules/npm/bin/npm-cli.js "$rootfs/usr/local/bin/npm"
 ln -s ../lib/node_modules/npm/bin/npx-cli.js "$rootfs/usr/local/bin/npx"
+# This machine's trust store (the registries are reached through its CAs): npm ci in the build
+# stage must trust what this machine trusts. Node reads it through NODE_EXTRA_CA_CERTS below.
+mkdir -p "$rootfs/etc/ssl/certs"
+cp /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
 chroot "$rootfs" /usr/sbin/groupadd --gid 1000 node
 chroot "$rootfs" /usr/sbin/useradd --uid 1000 --gid node --shell /bin/bash --create-home node
 rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
@@ -27,6 +33,7 @@ container="$(buildah from scratch)"
 mnt="$(buildah mount "$container")"
 cp -a "$rootfs"/. "$mnt"/
 buildah umount "$container" >/dev/null
-buildah config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --env NODE_VERSION="$("$node_bin" -p process.versions.node)" --cmd node "$container"
+buildah config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+  --env NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt --env NODE_VERSION="$("$node_bin" -p process.versions.node)" --cmd node "$container"
 buildah commit --rm "$container" "$image" >&2
 echo "$image"

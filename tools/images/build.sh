@@ -30,7 +30,7 @@ for app in "${apps[@]}"; do
   echo "images: building seldon-eventing/$app:$tag on $base" >&2
   # --layers: the npm ci layer is shared by every app; --format docker keeps HEALTHCHECK (OCI has none);
   # the host network: the build's npm ci reaches the npm registry as this machine does.
-  buildah build --pull-never --layers --format docker --network host \
+  buildah build --pull-never --layers --format docker --network host --isolation chroot \
     --build-arg "BASE=$base" --build-arg "APP=$app" --build-arg "PORT=${PORTS[$app]}" \
     -f docker/Dockerfile -t "seldon-eventing/$app:$tag" . >&2
 done
