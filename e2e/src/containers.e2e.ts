@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { PORT_OFFSET, post, SEED_PAYLOAD, seedHeaders } from './support/flow';
 import { waitFor } from './support/wait';
 
@@ -76,6 +77,25 @@ class Container {
     return spawnSync('buildah', ['run', '--isolation', 'chroot', ...env, this.name, '--', ...test.slice(1)]).status ?? -1;
   }
 
+  /** Files of the container's root filesystem written since `since` (ms), but those buildah run writes itself. */
+  writtenSince(since: number): string[] {
+    const root = buildah(['mount', this.name]);
+    const written: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (entry.isFile() && statSync(path).mtimeMs > since) written.push(relative(root, path));
+      }
+    };
+    try {
+      walk(root);
+    } finally {
+      buildah(['umount', this.name]);
+    }
+    return written.filter((path) => !['etc/hosts', 'etc/resolv.conf', 'etc/hostname', 'run/.containerenv'].includes(path));
+  }
+
   async stop(): Promise<void> {
     if (this.process?.pid && this.process.exitCode === null) {
       process.kill(-this.process.pid, 'SIGTERM');
@@ -93,11 +113,13 @@ function buildah(args: string[]): string {
 
 describe('the images, each service in a container of its own (knative backend)', () => {
   const containers = new Map<App, Container>();
+  let startedAt = 0;
 
   beforeAll(async () => {
     // npm run images, for the knative flow's apps: docker where there is an engine, else buildah.
     const built = spawnSync(join(ROOT, 'tools/images/build.sh'), [...APPS], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] });
     if (built.status !== 0) throw new Error(`npm run images failed:\n${built.stderr.slice(-4000)}`);
+    startedAt = Date.now();
     for (const app of APPS) {
       const container = new Container(app);
       containers.set(app, container);
@@ -127,5 +149,9 @@ describe('the images, each service in a container of its own (knative backend)',
     });
     const printed = display.output.slice(display.output.lastIndexOf('☁️  cloudevents.Event'));
     expect(printed).toEqual(expect.arrayContaining(['  type: seldon.iris-deployment.default.response', '  source: seldon.iris-deployment', `  id: ${puid}`, '  path: /api/v1.0/predictions']));
+  });
+
+  it('writes nothing to any root filesystem, so the chart can mount them read-only', () => {
+    for (const container of containers.values()) expect([container.app, container.writtenSince(startedAt)]).toEqual([container.app, []]);
   });
 });
