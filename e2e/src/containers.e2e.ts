@@ -1,12 +1,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PORT_OFFSET, post, SEED_PAYLOAD, seedHeaders } from './support/flow';
 import { waitFor } from './support/wait';
 
 const ROOT = join(__dirname, '../..');
-const TAG: string = require('../../package.json').version;
+/** npm run images tags the images with the package's version. */
+const TAG: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 /** The knative flow's services, in start order (the broker last but the ingress, as npm start does). */
 const APPS = ['model-server', 'predictor-router', 'response-publisher', 'event-display', 'broker', 'ingress-adapter'] as const;
 type App = (typeof APPS)[number];
@@ -39,11 +40,13 @@ const PORT_ENV = {
  */
 class Container {
   readonly output: string[] = [];
-  private readonly name = `e2e-${this.app}-${randomUUID().slice(0, 8)}`;
+  private readonly name: string;
   private process?: ChildProcess;
   private exited?: Promise<unknown>;
 
-  constructor(readonly app: App) {}
+  constructor(readonly app: App) {
+    this.name = `e2e-${app}-${randomUUID().slice(0, 8)}`;
+  }
 
   /** The image's Docker configuration: its command, user, exposed port and health check. */
   get image(): { Cmd: string[]; User: string; ExposedPorts: Record<string, unknown>; Healthcheck: { Test: string[] } } {
