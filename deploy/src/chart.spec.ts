@@ -172,7 +172,9 @@ describe('the Helm chart on the kafka backend', () => {
 
 describe('the Helm chart refuses values it cannot deploy, saying which', () => {
   it.each([
-    ['an unknown backend', ['--set', 'backend=nats'], /backend must be knative or kafka, got "nats"/],
+    ['an unknown backend', ['--set', 'backend=nats'], /at '\/backend': value must be one of 'knative', 'kafka'/],
+    ['replicas that are not a number', ['--set', 'apps.predictor-router.replicas=two'], /at '\/apps\/predictor-router\/replicas': got string, want integer/],
+    ['a misspelt app', ['--set', 'apps.predictr-router.replicas=2'], /additional properties 'predictr-router' not allowed/],
     ['kafka without bootstrap servers', ['--set', 'backend=kafka'], /kafka.bootstrapServers is required/],
     ['SASL without the password Secret', [...KAFKA, '--set', 'kafka.sasl.mechanism=plain', '--set', 'kafka.sasl.username=u'], /kafka.sasl.passwordSecret.name is required/],
     ['a Trigger outside the release namespace', ['--set-file', `eventing.manifests=${file('apiVersion: eventing.knative.dev/v1\nkind: Trigger\nmetadata: {name: t, namespace: other}\nspec: {broker: default, subscriber: {uri: "http://x"}}\n')}`], /Trigger t is in namespace other/],
