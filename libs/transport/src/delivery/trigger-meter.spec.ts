@@ -35,7 +35,7 @@ describe('TriggerMeter', () => {
     const meter = new TriggerMeter(trigger);
     meter.settled({ kind: 'delivered', attempts: 1 }, performance.now() - 30);
     meter.settled({ kind: 'aborted' }, performance.now());
-    const { values } = await register.getSingleMetric('trigger_event_dispatch_latencies_seconds')!.get();
+    const { values } = (await register.getSingleMetric('trigger_event_dispatch_latencies_seconds')!.get()) as { values: { metricName?: string; value: number; labels: Record<string, string | number> }[] };
     const count = values.filter((v) => v.metricName?.endsWith('_count'));
     expect(count).toEqual([expect.objectContaining({ value: 1, labels: expect.objectContaining({ trigger_name: 'iris', outcome: 'delivered' }) })]);
     const le50ms = values.find((v) => v.metricName?.endsWith('_bucket') && v.labels.le === 0.025);
