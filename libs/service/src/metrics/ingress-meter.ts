@@ -22,7 +22,7 @@ const requestDuration = new Histogram({
 
 type Child = { inc(value?: number): void };
 
-/** The ingress metrics of one entry (a URL form); children looked up once per label set and kept. */
+/** The ingress metrics of one entry (a URL form); children bound once per label set and kept (see TriggerMeter). */
 export class IngressMeter {
   private readonly counters = new Map<string, Child>();
   private readonly durations = new Map<string, Histogram.Internal<string>>();

@@ -32,9 +32,9 @@ export type MeteredOutcome = 'delivered' | 'retried' | 'dead-lettered' | 'filter
 type Child = { inc(): void };
 
 /**
- * The delivery metrics of one Trigger. prom-client's `labels()` hashes the label values on every
- * call; a delivery takes this path once or twice, so the children are looked up once per
- * (outcome, code) and kept.
+ * The delivery metrics of one Trigger. prom-client's `labels()` copies and validates the label
+ * values and binds a new child on every call; the children are bound once per (outcome, code) and
+ * kept, so a delivery pays only the child's own lookup.
  */
 export class TriggerMeter {
   private readonly labels: Record<(typeof TRIGGER_LABELS)[number], string>;
