@@ -38,7 +38,7 @@ export class PredictionHandler {
     const contentType = event.datacontenttype ?? 'application/json';
     let response;
     try {
-      response = await this.predictor.predict(target.url, event.data ?? Buffer.alloc(0), contentType, puid);
+      response = await this.predictor.predict(target, event.data ?? Buffer.alloc(0), contentType, puid);
     } catch (err) {
       const reason = `predictor ${target.url.href} unreachable: ${(err as Error).message}`;
       this.log.warn(`event ${event.id}: ${reason}`);

@@ -1,14 +1,45 @@
 import { Injectable } from '@nestjs/common';
-import { httpPost, type HttpResponse } from '@seldon-eventing/transport';
+import { Histogram } from 'prom-client';
+import { httpPost, HttpTimeoutError, type HttpResponse } from '@seldon-eventing/transport';
 import { SELDON_PUID_HEADER } from '@seldon-eventing/seldon';
 import { predictorRouterSettings } from './predictor-router.settings';
+import type { PredictorTarget } from './predictor-targets';
+
+/**
+ * Predictor calls, under the name Seldon Core's executor gives its own client metric
+ * (`seldon_api_executor_client_requests_seconds`, executor/api/metric/client.go), with its
+ * `deployment_name` and `code` labels, plus `namespace` and `protocol`. The histogram's `_count`
+ * is the number of calls by status; `code` is the HTTP status, `timeout` or `error` (unreachable).
+ */
+const clientRequests = new Histogram({
+  name: 'seldon_api_executor_client_requests_seconds',
+  help: 'Calls from the predictor-router to predictors: duration by deployment, namespace, protocol and answer',
+  labelNames: ['deployment_name', 'namespace', 'protocol', 'code'],
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+});
+
+/** The protocol a predictor path speaks (Seldon's `spec.protocol`, see libs/seldon paths.ts). */
+export function protocolOfPath(path: string): 'seldon' | 'tensorflow' | 'v2' {
+  if (path.includes('/v2/models/')) return 'v2';
+  if (path.includes('/v1/models/')) return 'tensorflow';
+  return 'seldon';
+}
 
 /** Calls a predictor over HTTP with Seldon's request id header. */
 @Injectable()
 export class PredictorClient {
   private readonly timeoutMs = predictorRouterSettings.read().predictorTimeoutMs;
 
-  predict(url: URL, body: Buffer, contentType: string, puid: string): Promise<HttpResponse> {
-    return httpPost(url, { 'content-type': contentType, [SELDON_PUID_HEADER]: puid }, body, this.timeoutMs);
+  async predict(target: PredictorTarget, body: Buffer, contentType: string, puid: string): Promise<HttpResponse> {
+    const { url, name } = target;
+    const done = clientRequests.startTimer({ deployment_name: name.deployment, namespace: name.namespace, protocol: protocolOfPath(url.pathname) });
+    try {
+      const response = await httpPost(url, { 'content-type': contentType, [SELDON_PUID_HEADER]: puid }, body, this.timeoutMs);
+      done({ code: String(response.status) });
+      return response;
+    } catch (err) {
+      done({ code: err instanceof HttpTimeoutError ? 'timeout' : 'error' });
+      throw err;
+    }
   }
 }

@@ -6,6 +6,7 @@ export * from './service-identity.settings';
 export * from './http';
 export * from './json-errors';
 export * from './logger';
+export * from './metrics';
 export * from './readiness';
 export * from './run-service';
 export * from './service-info';

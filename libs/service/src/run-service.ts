@@ -11,6 +11,7 @@ import { ingressAuth, ingressAuthGate } from './auth/ingress-auth';
 import { frontListener, type RawRoute } from './http';
 import { BUS } from './eventing.module';
 import { intakeGate } from './intake-gate';
+import { metricsRoute } from './metrics';
 import { createLogger } from './logger';
 import { Readiness } from './readiness';
 import { ServiceModule } from './service.module';
@@ -71,7 +72,7 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceOp
   });
   app.set('x-powered-by', false);
   app.set('etag', false);
-  const routes = options.rawRoutes?.(app) ?? [];
+  const routes = [metricsRoute(), ...(options.rawRoutes?.(app) ?? [])];
   if (options.subscribe) routes.push(...connectSubscriptions(app, options.subscribe));
   const auth = options.ingress ? ingressAuth(authSettings.read()) : undefined;
   const gates = [intakeGate(app.get(Readiness)), ...(auth ? [ingressAuthGate(auth)] : [])];

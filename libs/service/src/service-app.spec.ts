@@ -45,6 +45,16 @@ describe('a service app', () => {
     expect(res.status).toBe(413);
   });
 
+  it('serves Prometheus metrics at GET /metrics, the process metrics among them; other methods 405', async () => {
+    const res = await fetch(`${base}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(await res.text()).toMatch(/^process_cpu_user_seconds_total \d/m);
+    const post = await fetch(`${base}/metrics`, { method: 'POST', body: 'x' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+  });
+
   it('answers 503 with Connection: close once stopping, but still its health checks; closing the app closes the server', async () => {
     service.app.get(Readiness).markStopping();
     const refused = await fetch(`${base}/in`, { method: 'POST', body: 'late' });
@@ -52,6 +62,8 @@ describe('a service app', () => {
     expect(refused.headers.get('connection')).toBe('close');
     expect((await fetch(`${base}/readyz`)).status).toBe(503);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    // A draining service is still worth watching: its metrics stay open, as the health checks do.
+    expect((await fetch(`${base}/metrics`)).status).toBe(200);
     await service.app.close();
     expect(service.server.listening).toBe(false);
   });

@@ -6,6 +6,7 @@ export * from './transport.settings';
 export * from './delivery/attempt';
 export * from './delivery/retry';
 export * from './delivery/send-event';
+export * from './delivery/trigger-meter';
 export * from './log';
 export * from './delivery/timeout';
 export * from './knative-http/http-client';

@@ -1,5 +1,6 @@
 import type { CloudEvent } from '@seldon-eventing/cloudevents';
-import { deliverOverHttp, logOutcome, sendEvent, sleep, type AttemptOutcome, type Log, type Sender } from '@seldon-eventing/transport';
+import { Gauge } from 'prom-client';
+import { deliverOverHttp, logOutcome, sendEvent, sleep, TriggerMeter, type AttemptOutcome, type Log, type Sender } from '@seldon-eventing/transport';
 import type { Route } from './routes';
 import { TriggerQueue } from './trigger-queue';
 import { ttlOf, withoutTtl, withTtl } from './ttl';
@@ -23,6 +24,25 @@ interface Job {
   settled?: () => void;
 }
 
+/** The dispatchers of this process whose queues /metrics reports (one, but for tests). */
+const metered = new Set<Dispatcher>();
+
+/** Read when scraped, never per event. */
+new Gauge({
+  name: 'trigger_queue_depth',
+  help: "Events of a Trigger waiting or in delivery in the broker's queue",
+  labelNames: ['namespace_name', 'broker_name', 'trigger_name'],
+  collect() {
+    this.reset();
+    for (const dispatcher of metered) {
+      for (const [route, queue] of dispatcher.queueEntries()) {
+        const { trigger } = route.compiled;
+        this.set({ namespace_name: trigger.namespace, broker_name: trigger.broker, trigger_name: trigger.name }, queue.depth);
+      }
+    }
+  },
+});
+
 /** How a shutdown drain went. */
 export interface DrainResult {
   /** Deliveries not brought to an end: abandoned queued or retrying ones, and attempts still in flight. */
@@ -41,6 +61,7 @@ export class Dispatcher {
   private readonly abort = new AbortController();
   private readonly queues = new Map<Route, TriggerQueue<Job>>();
   private readonly byTrigger = new Map<string, Route>();
+  private readonly meters = new Map<Route, TriggerMeter>();
   private abandoned = 0;
 
   constructor(
@@ -54,13 +75,23 @@ export class Dispatcher {
         const deliver = (job: Job) => this.deliver(brokerKey, route, job);
         this.queues.set(route, new TriggerQueue(options.maxInFlightPerTrigger, options.maxQueuedPerTrigger, deliver));
         this.byTrigger.set(route.compiled.key, route);
+        this.meters.set(route, new TriggerMeter(route.compiled));
       }
     }
+    metered.add(this);
   }
 
-  /** The broker's Triggers whose filter accepts the event. */
+  /** The broker's Triggers whose filter accepts the event; the others count it as filtered out. */
   match(brokerKey: string, event: CloudEvent): Route[] {
-    return (this.routes.get(brokerKey) ?? []).filter((route) => route.compiled.filter(event));
+    return (this.routes.get(brokerKey) ?? []).filter((route) => {
+      if (route.compiled.filter(event)) return true;
+      this.meterOf(route).filtered();
+      return false;
+    });
+  }
+
+  queueEntries(): IterableIterator<[Route, TriggerQueue<Job>]> {
+    return this.queues.entries();
   }
 
   /** Whether every one of these Triggers can queue one more event. */
@@ -91,7 +122,12 @@ export class Dispatcher {
     timeUp.abort();
     this.abort.abort();
     const inFlight = [...this.queues.values()].reduce((sum, q) => sum + q.depth, 0);
+    metered.delete(this);
     return { unfinished: this.abandoned + inFlight };
+  }
+
+  private meterOf(route: Route): TriggerMeter {
+    return this.meters.get(route) as TriggerMeter;
   }
 
   private queueOf(route: Route): TriggerQueue<Job> {
@@ -103,6 +139,7 @@ export class Dispatcher {
     const outbound = withoutTtl(job.event);
     const http = { timeoutMs: compiled.retry.timeoutMs ?? this.options.defaultTimeoutMs, namespace: compiled.trigger.namespace };
     const sink = compiled.deadLetter && 'url' in compiled.deadLetter ? compiled.deadLetter.url : undefined;
+    const startedAt = performance.now();
     try {
       const outcome = await sendEvent(outbound, (event) => deliverOverHttp(destination, event, http), {
         retry: compiled.retry,
@@ -111,6 +148,7 @@ export class Dispatcher {
         signal: this.abort.signal,
       });
       logOutcome(this.log, outbound, compiled.key, outcome);
+      this.meterOf(route).settled(outcome, startedAt);
       if (outcome.kind === 'aborted') this.abandoned++;
       else job.settled?.();
     } catch (err) {

@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { Logger } from '@nestjs/common';
 import type { RawRequest, RawRoute } from './raw-route';
 import { sendError } from './raw-route';
-import { firstRefusal, HEALTH_PATHS, type GateVerdict, type RequestGate } from './request-gate';
+import { firstRefusal, OPEN_PATHS, type GateVerdict, type RequestGate } from './request-gate';
 
 const log = new Logger('RawRoutes');
 
@@ -30,7 +30,7 @@ export function frontListener(gates: RequestGate[], routes: RawRoute[], maxBodyB
       }
       readBody(req, res, maxBodyBytes, (body) => serve(route, { method, path, headers: req.headers, body }, res));
     };
-    const verdict = HEALTH_PATHS.includes(path) ? undefined : firstRefusal(gates, { method, path, headers: req.headers });
+    const verdict = OPEN_PATHS.includes(path) ? undefined : firstRefusal(gates, { method, path, headers: req.headers });
     // The body stays unread (the stream paused) while an asynchronous gate decides.
     if (verdict instanceof Promise) verdict.then((refusal) => answerOrDispatch(refusal, res, dispatch), (err: unknown) => failed(err, res));
     else answerOrDispatch(verdict, res, dispatch);

@@ -36,5 +36,5 @@ export function firstRefusal(gates: RequestGate[], request: GateRequest, from = 
   return undefined;
 }
 
-/** Paths that stay open whatever else refuses requests. */
-export const HEALTH_PATHS = ['/healthz', '/readyz'];
+/** Paths that stay open whatever else refuses requests: the health checks and the metrics. */
+export const OPEN_PATHS = ['/healthz', '/readyz', '/metrics'];

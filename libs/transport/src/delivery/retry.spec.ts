@@ -9,7 +9,7 @@ describe('deliverWithRetries', () => {
   it('stops at the first success', async () => {
     const outcomes = [failure(true), { ok: true } as AttemptOutcome];
     const outcome = await deliverWithRetries(policy(5), async (n) => outcomes[n - 1]);
-    expect(outcome).toEqual({ kind: 'delivered', attempts: 2, reply: undefined });
+    expect(outcome).toEqual({ kind: 'delivered', attempts: 2, reply: undefined, retried: [503] });
   });
 
   it('gives up after 1 + retry attempts', async () => {
@@ -60,6 +60,6 @@ describe('deliverWithRetries', () => {
       abort.abort();
       return failure(true);
     }, abort.signal);
-    await expect(pending).resolves.toEqual({ kind: 'aborted', attempts: 1 });
+    await expect(pending).resolves.toEqual({ kind: 'aborted', attempts: 1, retried: [503] });
   });
 });

@@ -1,5 +1,5 @@
 import type { RetryPolicy } from '@seldon-eventing/eventing';
-import type { AttemptOutcome, DeliveryOutcome } from './attempt';
+import type { AttemptOutcome, DeliveryOutcome, RetriedStatus } from './attempt';
 
 /**
  * Runs attempts until one succeeds, one fails for good, or the policy's retries run out,
@@ -15,14 +15,17 @@ export async function deliverWithRetries(
   attempt: (attemptNumber: number) => Promise<AttemptOutcome>,
   signal?: AbortSignal,
 ): Promise<DeliveryOutcome> {
+  // Allocated only once an attempt is retried: most deliveries succeed at the first.
+  let retried: RetriedStatus[] | undefined;
   for (let n = 1; ; n++) {
-    if (signal?.aborted) return { kind: 'aborted', attempts: n - 1 };
+    if (signal?.aborted) return { kind: 'aborted', attempts: n - 1, retried };
     const outcome = await attempt(n);
-    if (outcome.ok) return { kind: 'delivered', attempts: n, reply: outcome.reply };
+    if (outcome.ok) return { kind: 'delivered', attempts: n, reply: outcome.reply, status: outcome.status, retried };
     if (!outcome.retryable || n >= policy.attempts) {
-      return { kind: 'failed', attempts: n, failure: outcome.failure };
+      return { kind: 'failed', attempts: n, failure: outcome.failure, retried };
     }
-    if (!(await sleep(policy.backoffMs(n), signal))) return { kind: 'aborted', attempts: n };
+    (retried ??= []).push(outcome.failure.status);
+    if (!(await sleep(policy.backoffMs(n), signal))) return { kind: 'aborted', attempts: n, retried };
   }
 }
 

@@ -23,7 +23,7 @@ describe('sendEvent, the delivery engine of both backends', () => {
   it('delivers, and sends the reply to the reply target', async () => {
     const subscriber = scripted(fail(503), ok(reply));
     const replies = scripted(ok());
-    await expect(sendEvent(event, subscriber, { retry: retry(3), reply: replies })).resolves.toEqual({ kind: 'delivered', attempts: 2 });
+    await expect(sendEvent(event, subscriber, { retry: retry(3), reply: replies })).resolves.toEqual({ kind: 'delivered', attempts: 2, retried: [503] });
     expect(replies.sent.map((e) => e.id)).toEqual(['r1']);
   });
 
@@ -55,6 +55,8 @@ describe('sendEvent, the delivery engine of both backends', () => {
     const sink = scripted(fail(500));
     const outcome = await sendEvent(event, scripted(fail(503)), { retry: retry(2), deadLetter: sink });
     expect(outcome).toMatchObject({ kind: 'lost', failure: { status: 503 }, deadLetterFailure: { status: 500 } });
+    // What the metrics count as retried: the subscriber's first failure, then the sink's.
+    expect(outcome.retried).toEqual([503, 500]);
     expect(sink.sent).toHaveLength(2);
   });
 
@@ -68,7 +70,7 @@ describe('sendEvent, the delivery engine of both backends', () => {
     const pending = sendEvent(event, subscriber, { retry: { attempts: 5, backoffMs: () => 60_000 }, signal: abort.signal });
     await new Promise((r) => setImmediate(r));
     abort.abort();
-    await expect(pending).resolves.toEqual({ kind: 'aborted' });
+    await expect(pending).resolves.toEqual({ kind: 'aborted', retried: [503] });
     expect(subscriber.sent).toHaveLength(1);
   });
 

@@ -1,7 +1,7 @@
 import type { CloudEvent } from '@seldon-eventing/cloudevents';
 import { deadLetterEvent, type DeliveryFailure, type RetryPolicy } from '@seldon-eventing/eventing';
 import type { Log } from '../log';
-import type { AttemptOutcome } from './attempt';
+import type { AttemptOutcome, RetriedStatus } from './attempt';
 import { deliverWithRetries } from './retry';
 
 /** One attempt at handing an event to a destination: a subscriber, a reply target or a dead-letter sink. */
@@ -18,14 +18,20 @@ export interface SendOptions {
   signal?: AbortSignal;
 }
 
-/** What a delivery came to. Every kind but `aborted` settles the event: it is not tried again. */
-export type SendOutcome =
-  | { kind: 'delivered'; attempts: number }
+/**
+ * What a delivery came to. Every kind but `aborted` settles the event: it is not tried again.
+ * `retried` holds the status of every attempt (at the subscriber, the reply target or the sink)
+ * that failed and was tried again; absent when none was.
+ */
+export type SendOutcome = (
+  /** `status`: the subscriber's answer (none from an in-process handler). */
+  | { kind: 'delivered'; attempts: number; status?: number }
   | { kind: 'dead-lettered'; attempts: number; failure: DeliveryFailure }
   /** Not delivered and not dead-lettered: no sink, or the sink refused it too. */
   | { kind: 'lost'; attempts: number; failure: DeliveryFailure; deadLetterFailure?: DeliveryFailure }
   /** Cut short by shutdown: the event must come again (replayed, or redelivered from Kafka). */
-  | { kind: 'aborted' };
+  | { kind: 'aborted' }
+) & { retried?: RetriedStatus[] };
 
 /**
  * Delivers one event for one Trigger, on every backend, as Knative's
@@ -45,22 +51,29 @@ export type SendOutcome =
 export async function sendEvent(event: CloudEvent, destination: Sender, options: SendOptions): Promise<SendOutcome> {
   const { retry, signal } = options;
   const sent = await deliverWithRetries(retry, (n) => destination(event, n), signal);
-  if (sent.kind === 'aborted') return { kind: 'aborted' };
+  let retried = sent.retried;
+  if (sent.kind === 'aborted') return { kind: 'aborted', retried };
   let failure: DeliveryFailure | undefined = sent.kind === 'failed' ? sent.failure : undefined;
   if (sent.kind === 'delivered' && sent.reply && options.reply) {
     const reply = sent.reply;
     const replied = await deliverWithRetries(retry, (n) => (options.reply as Sender)(reply, n), signal);
-    if (replied.kind === 'aborted') return { kind: 'aborted' };
+    retried = joined(retried, replied.retried);
+    if (replied.kind === 'aborted') return { kind: 'aborted', retried };
     if (replied.kind === 'failed') failure = replied.failure;
   }
-  if (!failure) return { kind: 'delivered', attempts: sent.attempts };
-  if (!options.deadLetter) return { kind: 'lost', attempts: sent.attempts, failure };
+  if (!failure) return { kind: 'delivered', attempts: sent.attempts, status: sent.kind === 'delivered' ? sent.status : undefined, retried };
+  if (!options.deadLetter) return { kind: 'lost', attempts: sent.attempts, failure, retried };
   const sink = options.deadLetter;
   const letter = deadLetterEvent(event, failure);
   const lettered = await deliverWithRetries(retry, (n) => sink(letter, n), signal);
-  if (lettered.kind === 'aborted') return { kind: 'aborted' };
-  if (lettered.kind === 'failed') return { kind: 'lost', attempts: sent.attempts, failure, deadLetterFailure: lettered.failure };
-  return { kind: 'dead-lettered', attempts: sent.attempts, failure };
+  retried = joined(retried, lettered.retried);
+  if (lettered.kind === 'aborted') return { kind: 'aborted', retried };
+  if (lettered.kind === 'failed') return { kind: 'lost', attempts: sent.attempts, failure, deadLetterFailure: lettered.failure, retried };
+  return { kind: 'dead-lettered', attempts: sent.attempts, failure, retried };
+}
+
+function joined(a: RetriedStatus[] | undefined, b: RetriedStatus[] | undefined): RetriedStatus[] | undefined {
+  return a && b ? [...a, ...b] : (a ?? b);
 }
 
 /** The one wording of outcomes in the logs, whichever backend delivered. */

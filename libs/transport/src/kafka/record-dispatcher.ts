@@ -5,6 +5,7 @@ import type { BrokerRef, DeliveryHandler } from '../bus';
 import type { AttemptOutcome } from '../delivery/attempt';
 import { sleep } from '../delivery/retry';
 import { logOutcome, sendEvent, type Sender } from '../delivery/send-event';
+import { TriggerMeter } from '../delivery/trigger-meter';
 import { TimeoutError, withTimeout } from '../delivery/timeout';
 import { DeliveryError } from '../errors';
 import type { Log } from '../log';
@@ -36,6 +37,7 @@ export class RecordDispatcher {
   private readonly deliver: Sender;
   private readonly reply: Sender;
   private readonly deadLetter?: Sender;
+  private readonly meter: TriggerMeter;
 
   constructor(
     private readonly compiled: CompiledTrigger,
@@ -44,6 +46,7 @@ export class RecordDispatcher {
   ) {
     const { trigger } = compiled;
     this.broker = { namespace: trigger.namespace, name: trigger.broker };
+    this.meter = new TriggerMeter(compiled);
     // Dead letters name the Trigger's subscriber, as the Knative Kafka Broker's do.
     const destination = compiled.subscriber?.href ?? `trigger ${compiled.key}`;
     this.deliver = (event, attempt) => this.callHandler(handler, event, attempt, destination);
@@ -62,9 +65,14 @@ export class RecordDispatcher {
       this.options.log.warn(`skipping record at offset ${message.offset}: not a valid CloudEvent (${err.message})`);
       return true;
     }
-    if (!this.compiled.filter(event)) return true;
+    if (!this.compiled.filter(event)) {
+      this.meter.filtered();
+      return true;
+    }
+    const startedAt = performance.now();
     const outcome = await sendEvent(event, this.deliver, { retry: this.compiled.retry, reply: this.reply, deadLetter: this.deadLetter, signal: this.options.signal });
     logOutcome(this.options.log, event, this.compiled.key, outcome);
+    this.meter.settled(outcome, startedAt);
     return outcome.kind !== 'aborted';
   }
 

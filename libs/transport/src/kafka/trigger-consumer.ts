@@ -1,4 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { Gauge } from 'prom-client';
 import type { CompiledTrigger } from '@seldon-eventing/eventing';
 import type { DeliveryHandler } from '../bus';
 import { ConcurrencyLimit } from '../delivery/concurrency-limit';
@@ -11,6 +12,25 @@ import { RecordDispatcher, type RecordDispatcherOptions } from './record-dispatc
 const HEARTBEAT_INTERVAL_MS = 1_000;
 /** How often finished offsets are committed: what a crash may deliver again. */
 const COMMIT_INTERVAL_MS = 200;
+
+/** The consumers of this process, for /metrics. */
+const running = new Set<TriggerConsumer>();
+
+/** Read when scraped, never per record (the Knative Kafka Broker's dispatcher reports the same per partition). */
+new Gauge({
+  name: 'kafka_trigger_records_in_flight',
+  help: "Records of a Trigger's partition taken from Kafka and not yet settled (waiting for order, in delivery, retrying)",
+  labelNames: ['namespace_name', 'broker_name', 'trigger_name', 'partition'],
+  collect() {
+    this.reset();
+    for (const consumer of running) {
+      const { namespace, broker, name } = consumer.trigger;
+      for (const [partition, count] of consumer.inFlightByPartition) {
+        this.set({ namespace_name: namespace, broker_name: broker, trigger_name: name, partition: String(partition) }, count);
+      }
+    }
+  },
+});
 
 export interface TriggerConsumerOptions extends Omit<RecordDispatcherOptions, 'log' | 'signal'> {
   /** Deliveries of an unordered Trigger in flight at once, across its partitions. */
@@ -48,6 +68,9 @@ export class TriggerConsumer {
   /** Per partition of an ordered Trigger: the delivery the next one waits for. */
   private readonly queues = new Map<number, Promise<unknown>>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Partitions this member was assigned and their records in flight, for the metrics. */
+  readonly inFlightByPartition = new Map<number, number>();
+  readonly trigger: CompiledTrigger['trigger'];
 
   constructor(
     kafka: Kafka,
@@ -56,6 +79,7 @@ export class TriggerConsumer {
     private readonly options: TriggerConsumerOptions,
   ) {
     const { trigger } = compiled;
+    this.trigger = trigger;
     this.topic = brokerTopic({ namespace: trigger.namespace, name: trigger.broker });
     this.order = deliveryOrder(trigger.annotations);
     this.groupId = triggerGroup(trigger.namespace, trigger.name, options.groupPrefix);
@@ -83,7 +107,10 @@ export class TriggerConsumer {
     const joined = new Promise<void>((resolve) => {
       this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
         // Called before fetching resumes, so the seeks apply to the first fetch.
-        const resume = this.offsets.assign(payload.memberAssignment[this.topic] ?? []);
+        const assigned = payload.memberAssignment[this.topic] ?? [];
+        const resume = this.offsets.assign(assigned);
+        this.inFlightByPartition.clear();
+        for (const partition of assigned) this.inFlightByPartition.set(partition, 0);
         for (const [partition, offset] of resume) this.consumer.seek({ topic: this.topic, partition, offset: String(offset) });
         resolve();
       });
@@ -97,11 +124,13 @@ export class TriggerConsumer {
     });
     await joined;
     this.offsets.start(COMMIT_INTERVAL_MS);
+    running.add(this);
     this.options.log.log(`consuming ${this.topic} as ${this.groupId} (${this.order})`);
   }
 
   /** Abandons retry waits (those events are redelivered later), lets in-flight work finish, commits. */
   async stop(): Promise<void> {
+    running.delete(this);
     this.abort.abort();
     await Promise.allSettled([...this.inFlight]);
     await this.offsets.stop();
@@ -119,13 +148,19 @@ export class TriggerConsumer {
         }
         const finish = this.offsets.track(batch.partition, Number(message.offset));
         resolveOffset(message.offset);
+        const partition = batch.partition;
+        this.inFlightByPartition.set(partition, (this.inFlightByPartition.get(partition) ?? 0) + 1);
         const delivery = this.inOrder(batch.partition, () => this.records.dispatch(message))
           .then(
             (done) => done && finish(),
             // Left unfinished, the record holds the partition's commits and comes again after a restart.
             (err: Error) => this.options.log.error(`record at offset ${message.offset} not delivered: ${err.stack ?? err.message}`),
           )
-          .finally(release);
+          .finally(() => {
+            release();
+            const count = this.inFlightByPartition.get(partition);
+            if (count) this.inFlightByPartition.set(partition, count - 1);
+          });
         this.trackDelivery(delivery);
       }
     } finally {

@@ -34,7 +34,7 @@ describe('a Knative delivery attempt over HTTP', () => {
       body = b;
       res.writeHead(202).end();
     });
-    await expect(deliverOverHttp(url, event, { namespace: 'default' })).resolves.toEqual({ ok: true });
+    await expect(deliverOverHttp(url, event, { namespace: 'default' })).resolves.toEqual({ ok: true, status: 202 });
     expect(seen?.headers).toMatchObject({ 'ce-specversion': '0.3', 'ce-id': event.id, prefer: 'reply', 'kn-namespace': 'default', 'content-type': 'application/json' });
     expect(JSON.parse(body.toString())).toEqual({ data: { ndarray: [[1, 2, 3, 4]] } });
   });

@@ -37,12 +37,12 @@ export async function deliverOverHttp(url: URL, event: CloudEvent, options: Http
   if (httpMode(response.headers)) {
     try {
       const [reply] = parseHttp({ headers: response.headers, body });
-      if (reply) return { ok: true, reply };
+      if (reply) return { ok: true, reply, status };
     } catch (err) {
       if (!(err instanceof CloudEventValidationError)) throw err;
       return { ok: false, retryable: false, failure: { destination, status, body, message: `invalid reply event: ${err.message}` } };
     }
   }
-  if (body.length === 0) return { ok: true };
+  if (body.length === 0) return { ok: true, status };
   return { ok: false, retryable: false, failure: { destination, status, body, message: 'subscriber replied with a body that is not a CloudEvent' } };
 }

@@ -1,0 +1,2 @@
+export * from './ingress-meter';
+export * from './metrics.route';
