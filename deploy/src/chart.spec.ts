@@ -71,6 +71,9 @@ describe.each([
       expect(container.livenessProbe.httpGet.path).toBe('/healthz');
       expect(container.resources.requests).toBeDefined();
     }
+    for (const deployment of deployments) {
+      expect(deployment.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/path': '/metrics', 'prometheus.io/port': String(deployment.spec.template.spec.containers[0].ports[0].containerPort) });
+    }
   });
 
   it('runs every container as non-root on a read-only root filesystem, with no Kubernetes API token', () => {
