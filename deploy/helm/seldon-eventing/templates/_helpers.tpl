@@ -27,6 +27,11 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{ .Values.backend }}
 {{- end }}
 
+{{/* Every app the chart can run, in start order (the demo's broker and model first). */}}
+{{- define "se.appNames" -}}
+{{ toJson (list "broker" "model-server" "ingress-adapter" "predictor-router" "response-publisher" "event-display" "kafka-dispatcher") }}
+{{- end }}
+
 {{/* Whether an app runs: its enabled value, or (null) whether the backend uses it. */}}
 {{- define "se.enabled" -}}
 {{- $app := index .root.Values.apps .name -}}
