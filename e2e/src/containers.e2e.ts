@@ -120,7 +120,7 @@ describe('the images, each service in a container of its own (knative backend)',
 
   beforeAll(async () => {
     // npm run images, for the knative flow's apps: docker where there is an engine, else buildah.
-    const built = spawnSync(join(ROOT, 'tools/images/build.sh'), [...APPS], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] });
+    const built = spawnSync(join(ROOT, 'tools/images/build.sh'), [...APPS], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
     if (built.status !== 0) throw new Error(`npm run images failed:\n${built.stderr.slice(-4000)}`);
     startedAt = Date.now();
     for (const app of APPS) {
