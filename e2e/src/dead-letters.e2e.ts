@@ -41,8 +41,12 @@ describe.each(BACKENDS)('a dead-letter sink that refuses, on the %s backend', (b
     refusingSink.close();
   });
 
-  it('started every service although one Trigger cannot be resolved, and said why', () => {
+  it('started every service although one Trigger cannot be resolved, and says why in its log and at GET /triggers', async () => {
     expect(flow.logs.some((line) => line.includes('trigger default/typo-trigger is not ready and is not served') && line.includes('iris-deploymnet'))).toBe(true);
+    const triggers = (await (await fetch(`${flow.services['predictor-router'].url}/triggers`)).json()) as { name: string }[];
+    expect(triggers.find((t) => t.name === 'typo-trigger')).toMatchObject({ ready: false, reason: expect.stringContaining('iris-deploymnet'), servedBy: null });
+    const served = (await (await fetch(`${flow.services['predictor-router'].url}/triggers?servedBy=predictor-router`)).json()) as { name: string }[];
+    expect(served.map((t) => t.name).sort()).toEqual([`${FAILING}-trigger`, 'seldon-eventing-override-trigger', 'seldon-eventing-sklearn-trigger']);
   });
 
   it('counts the event lost and settles it: later events flow, and a restart does not bring it back', async () => {

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, INestApplicationContext, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DEFAULT_BROKER, defaultBrokerProvider, portSettings, type ServiceOptions } from '@seldon-eventing/service';
-import { Topology, topologyProvider } from '@seldon-eventing/topology';
+import { Topology, TopologyModule } from '@seldon-eventing/topology';
 import { brokerSettings } from './broker.settings';
 import { compileRoutes } from './dispatch/routes';
 import { BrokerIngress } from './ingress/broker-ingress';
@@ -9,8 +9,8 @@ import { EventLog } from './log/event-log';
 
 /** The embedded Knative-compatible broker; its settings are in broker.settings.ts. */
 @Module({
+  imports: [TopologyModule],
   providers: [
-    topologyProvider,
     defaultBrokerProvider,
     {
       provide: BrokerIngress,

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { EventingModule } from '@seldon-eventing/service';
-import { topologyProvider } from '@seldon-eventing/topology';
+import { TopologyModule } from '@seldon-eventing/topology';
 import { DisplayHandler } from './display.handler';
 import { EventHistory } from './event-history';
 
 @Module({
-  imports: [EventingModule.forRoot()],
+  imports: [EventingModule.forRoot(), TopologyModule],
   controllers: [DisplayHandler],
-  providers: [topologyProvider, EventHistory],
+  providers: [EventHistory],
 })
 export class EventDisplayModule {}

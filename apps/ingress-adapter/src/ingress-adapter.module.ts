@@ -1,12 +1,12 @@
 import { INestApplicationContext, Module } from '@nestjs/common';
 import { DEFAULT_BROKER, defaultBrokerProvider, EventingModule, type ServiceOptions } from '@seldon-eventing/service';
-import { topologyProvider } from '@seldon-eventing/topology';
+import { TopologyModule } from '@seldon-eventing/topology';
 import { FrontDoor } from './front-door';
 import { ingressRoute } from './ingress.route';
 
 @Module({
-  imports: [EventingModule.forRoot()],
-  providers: [topologyProvider, FrontDoor, defaultBrokerProvider],
+  imports: [EventingModule.forRoot(), TopologyModule],
+  providers: [FrontDoor, defaultBrokerProvider],
 })
 export class IngressAdapterModule {}
 

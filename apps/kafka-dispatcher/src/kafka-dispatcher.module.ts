@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventingModule, type ServiceOptions } from '@seldon-eventing/service';
-import { KAFKA_DISPATCHER, Topology, topologyProvider } from '@seldon-eventing/topology';
+import { KAFKA_DISPATCHER, Topology, TopologyModule } from '@seldon-eventing/topology';
 import { transportSettings } from '@seldon-eventing/transport';
 import { HttpDispatchHandler } from './http-dispatch.handler';
 
@@ -9,9 +9,8 @@ import { HttpDispatchHandler } from './http-dispatch.handler';
  * user's own, or any Knative-style sink): one consumer group per Trigger, HTTP delivery.
  */
 @Module({
-  imports: [EventingModule.forRoot()],
+  imports: [EventingModule.forRoot(), TopologyModule],
   controllers: [HttpDispatchHandler],
-  providers: [topologyProvider],
 })
 export class KafkaDispatcherModule {}
 

@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { EventingModule } from '@seldon-eventing/service';
-import { topologyProvider } from '@seldon-eventing/topology';
+import { TopologyModule } from '@seldon-eventing/topology';
 import { PredictionHandler } from './prediction.handler';
 import { PredictorClient } from './predictor-client';
 import { PredictorTargets } from './predictor-targets';
 
 @Module({
-  imports: [EventingModule.forRoot()],
+  imports: [EventingModule.forRoot(), TopologyModule],
   controllers: [PredictionHandler],
-  providers: [topologyProvider, PredictorClient, PredictorTargets],
+  providers: [PredictorClient, PredictorTargets],
 })
 export class PredictorRouterModule {}

@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import { EventingModule } from '@seldon-eventing/service';
-import { topologyProvider } from '@seldon-eventing/topology';
+import { TopologyModule } from '@seldon-eventing/topology';
 import { OutcomeHandler } from './outcome.handler';
 
 @Module({
-  imports: [EventingModule.forRoot()],
+  imports: [EventingModule.forRoot(), TopologyModule],
   controllers: [OutcomeHandler],
-  providers: [topologyProvider],
 })
 export class ResponsePublisherModule {}

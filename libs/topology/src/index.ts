@@ -1,5 +1,5 @@
-export { defaultLocalAddresses, KAFKA_DISPATCHER, PREDICTOR_ROUTER, Topology, type TopologyOptions } from './topology';
+export { defaultLocalAddresses, KAFKA_DISPATCHER, PREDICTOR_ROUTER, Topology, type TopologyOptions, type TriggerDescription } from './topology';
 export { expandEnv } from './expand-env';
 export { topologyOptionsFromEnv } from './topology.settings';
-export { topologyProvider } from './topology.provider';
+export { TopologyModule, TriggersController } from './topology.module';
 export { topologySettings, type TopologySettings } from './topology.settings';

@@ -58,6 +58,29 @@ spec:
     expect(topology.servedBy(typo!)).toBeUndefined();
     expect(topology.triggersOf(PREDICTOR_ROUTER).map((t) => t.key)).toEqual(['default/seldon-eventing-sklearn-trigger']);
     expect(log.warnings).toEqual([expect.stringMatching(/^trigger default\/typo is not ready and is not served: .*iris-deploymnet/)]);
+    expect(topology.describe().find((t) => t.name === 'typo')).toEqual({
+      namespace: 'default',
+      name: 'typo',
+      broker: 'default',
+      ready: false,
+      reason: expect.stringContaining('iris-deploymnet'),
+      filter: {},
+      subscriber: null,
+      servedBy: null,
+    });
+  });
+
+  it('describes each Trigger as kubectl would sum it up: filter, resolved subscriber, delivery, who serves it', () => {
+    const [predictor] = Topology.load(options(), quiet()).describe();
+    expect(predictor).toEqual({
+      namespace: 'default',
+      name: 'seldon-eventing-sklearn-trigger',
+      broker: 'default',
+      ready: true,
+      filter: { attributes: { type: 'seldon.iris-deployment.default.request' } },
+      subscriber: 'http://iris-deployment-default.default.svc.cluster.local:8000/api/v1.0/predictions',
+      servedBy: PREDICTOR_ROUTER,
+    });
   });
 });
 

@@ -6,6 +6,7 @@ import {
   loadManifestFiles,
   SubscriberResolver,
   type CompiledTrigger,
+  type Trigger,
   type TriggerContext,
 } from '@seldon-eventing/eventing';
 import { isPredictorTrigger, SELDON_DEPLOYMENT_KIND, seldonDeploymentAddressable } from '@seldon-eventing/seldon';
@@ -15,6 +16,23 @@ import { expandEnv } from './expand-env';
 export const PREDICTOR_ROUTER = 'predictor-router';
 /** On kafka, the service that delivers Triggers to subscribers that consume nothing themselves. */
 export const KAFKA_DISPATCHER = 'kafka-dispatcher';
+
+/** One Trigger in `GET /triggers`. */
+export interface TriggerDescription {
+  namespace: string;
+  name: string;
+  broker: string;
+  ready: boolean;
+  /** Why it is not ready (an unknown SeldonDeployment, an unresolvable subscriber...). */
+  reason?: string;
+  filter?: Trigger['filter'];
+  filters?: Trigger['filters'];
+  /** The subscriber's resolved address; null when it cannot be resolved. */
+  subscriber: string | null;
+  delivery?: Trigger['delivery'];
+  /** The service that consumes its events; null when it is not ready. */
+  servedBy: string | null;
+}
 
 export interface TopologyOptions {
   /** Files or folders of multi-document YAML: Triggers, Brokers, Services, SeldonDeployments, KafkaSinks. */
@@ -82,6 +100,24 @@ export class Topology implements TriggerContext {
   /** The ready Triggers a service serves. */
   triggersOf(service: string): CompiledTrigger[] {
     return this.triggers.filter((compiled) => this.servedBy(compiled) === service);
+  }
+
+  /** Every Trigger as `kubectl get triggers -o yaml` would sum it up, with who serves it here. */
+  describe(): TriggerDescription[] {
+    return this.triggers.map((compiled) => {
+      const { trigger, status } = compiled;
+      return {
+        namespace: trigger.namespace,
+        name: trigger.name,
+        broker: trigger.broker,
+        ready: status.ready,
+        ...(status.reason ? { reason: status.reason } : {}),
+        ...(trigger.filters?.length ? { filters: trigger.filters } : { filter: trigger.filter ?? {} }),
+        subscriber: compiled.subscriber?.href ?? null,
+        ...(compiled.delivery ? { delivery: compiled.delivery } : {}),
+        servedBy: this.servedBy(compiled) ?? null,
+      };
+    });
   }
 
   /** The Triggers that are not ready, with why: for start-up warnings and status reports. */
