@@ -1,6 +1,6 @@
 import type { CloudEvent } from '@seldon-eventing/cloudevents';
 import { Gauge } from 'prom-client';
-import { deliverOverHttp, logOutcome, sendEvent, sleep, TriggerMeter, type AttemptOutcome, type Log, type Sender } from '@seldon-eventing/transport';
+import { deliverOverHttp, sendForTrigger, sleep, TriggerMeter, type AttemptOutcome, type Log, type Sender } from '@seldon-eventing/transport';
 import type { Route } from './routes';
 import { TriggerQueue } from './trigger-queue';
 import { ttlOf, withoutTtl, withTtl } from './ttl';
@@ -139,16 +139,14 @@ export class Dispatcher {
     const outbound = withoutTtl(job.event);
     const http = { timeoutMs: compiled.retry.timeoutMs ?? this.options.defaultTimeoutMs, namespace: compiled.trigger.namespace };
     const sink = compiled.deadLetter && 'url' in compiled.deadLetter ? compiled.deadLetter.url : undefined;
-    const startedAt = performance.now();
     try {
-      const outcome = await sendEvent(outbound, (event) => deliverOverHttp(destination, event, http), {
+      const options = {
         retry: compiled.retry,
-        reply: (reply) => this.reply(brokerKey, job.event, reply, compiled.key),
-        deadLetter: sink && ((letter) => deliverOverHttp(sink, letter)),
+        reply: (reply: CloudEvent) => this.reply(brokerKey, job.event, reply, compiled.key),
+        deadLetter: sink && ((letter: CloudEvent) => deliverOverHttp(sink, letter)),
         signal: this.abort.signal,
-      });
-      logOutcome(this.log, outbound, compiled.key, outcome);
-      this.meterOf(route).settled(outcome, startedAt);
+      };
+      const outcome = await sendForTrigger(outbound, (event) => deliverOverHttp(destination, event, http), options, { trigger: compiled.key, log: this.log, meter: this.meterOf(route) });
       if (outcome.kind === 'aborted') this.abandoned++;
       else job.settled?.();
     } catch (err) {

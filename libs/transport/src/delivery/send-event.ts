@@ -2,6 +2,7 @@ import type { CloudEvent } from '@seldon-eventing/cloudevents';
 import { deadLetterEvent, type DeliveryFailure, type RetryPolicy } from '@seldon-eventing/eventing';
 import type { Log } from '../log';
 import type { AttemptOutcome, RetriedStatus } from './attempt';
+import type { TriggerMeter } from './trigger-meter';
 import { deliverWithRetries } from './retry';
 
 /** One attempt at handing an event to a destination: a subscriber, a reply target or a dead-letter sink. */
@@ -74,6 +75,25 @@ export async function sendEvent(event: CloudEvent, destination: Sender, options:
 
 function joined(a: RetriedStatus[] | undefined, b: RetriedStatus[] | undefined): RetriedStatus[] | undefined {
   return a && b ? [...a, ...b] : (a ?? b);
+}
+
+/** Where a Trigger's outcomes are reported: its log line and its metrics. */
+export interface TriggerReport {
+  trigger: string;
+  log: Log;
+  meter: TriggerMeter;
+}
+
+/**
+ * Delivers one event for a Trigger and reports what it came to, once: what the broker's
+ * Dispatcher and Kafka's RecordDispatcher both do for every event they deliver.
+ */
+export async function sendForTrigger(event: CloudEvent, destination: Sender, options: SendOptions, report: TriggerReport): Promise<SendOutcome> {
+  const startedAt = performance.now();
+  const outcome = await sendEvent(event, destination, options);
+  logOutcome(report.log, event, report.trigger, outcome);
+  report.meter.settled(outcome, startedAt);
+  return outcome;
 }
 
 /** The one wording of outcomes in the logs, whichever backend delivered. */

@@ -10,7 +10,7 @@ import type { Log, LogFactory } from '../log';
 import type { EventOverrides } from '../overrides';
 import { commitGroupStart } from './group-start';
 import { brokerTopic } from './naming';
-import { kafkaErrorType, isPermanentProduceError } from './produce-errors';
+import { isPermanentProduceError, isRecordTooLarge } from './produce-errors';
 import { RecordBatcher } from './record-batcher';
 import { recordBatchBytes, RecordTooLargeError } from './record-size';
 import { retryTransient } from './retry-transient';
@@ -95,8 +95,9 @@ export class KafkaBus implements Bus {
     try {
       await withTimeout(this.produce(this.options.overrides(event), broker), this.options.publishTimeoutMs, 'no acknowledgement');
     } catch (err) {
-      if (err instanceof RecordTooLargeError) throw new PublishError(413, err.message);
-      throw new PublishError(publishStatus(err), `Kafka did not acknowledge the event: ${(err as Error).message}`);
+      // Our own measure already says what is wrong and with which limit.
+      const reason = err instanceof RecordTooLargeError ? err.message : `Kafka did not acknowledge the event: ${(err as Error).message}`;
+      throw new PublishError(publishStatus(err), reason);
     }
   }
 
@@ -172,7 +173,6 @@ export class KafkaBus implements Bus {
  * topic), since telling the client to retry would be a lie; 503 for what may pass.
  */
 function publishStatus(err: unknown): number {
-  const type = kafkaErrorType(err);
-  if (type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE') return 413;
+  if (isRecordTooLarge(err)) return 413;
   return isPermanentProduceError(err) ? 502 : 503;
 }

@@ -78,6 +78,11 @@ export class OffsetManager {
     };
   }
 
+  /** Per partition owned, the records taken and not finished (in order, in delivery, retrying). */
+  pendingByPartition(): Map<number, number> {
+    return new Map([...this.partitions].map(([partition, offsets]) => [partition, offsets.pending]));
+  }
+
   async commit(): Promise<void> {
     const commits = [...this.partitions].flatMap(([partition, offsets]) => {
       const offset = offsets.toCommit();

@@ -25,6 +25,11 @@ export class PartitionOffsets {
     return offset > this.committed ? offset : undefined;
   }
 
+  /** Records taken and not finished. */
+  get pending(): number {
+    return this.unfinished.size;
+  }
+
   /** The offset after the last one taken; undefined before any. */
   get nextOffset(): number | undefined {
     return this.next < 0 ? undefined : this.next;

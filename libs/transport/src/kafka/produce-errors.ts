@@ -27,6 +27,12 @@ export function kafkaErrorType(err: unknown): string | undefined {
   return undefined;
 }
 
+/** A record (or batch) over the topic's limit: Kafka's refusal, or ours before sending. */
+export function isRecordTooLarge(err: unknown): boolean {
+  const type = kafkaErrorType(err);
+  return type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE';
+}
+
 export function isPermanentProduceError(err: unknown): boolean {
   const type = kafkaErrorType(err);
   return type !== undefined && PERMANENT.has(type);
@@ -36,8 +42,7 @@ export function isPermanentProduceError(err: unknown): boolean {
 export function produceFailure(err: unknown, target: BrokerRef | { topic: string }): AttemptOutcome {
   const topic = 'topic' in target ? target.topic : brokerTopic(target);
   const permanent = isPermanentProduceError(err);
-  const type = kafkaErrorType(err);
-  const status = type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE' ? 413 : permanent ? 500 : 503;
+  const status = isRecordTooLarge(err) ? 413 : permanent ? 500 : 503;
   const message = `producing to ${topic} failed: ${(err as Error).message}`;
   // The reason is the dead letter's knativeerrordata: there is no response body to carry.
   return { ok: false, retryable: !permanent, failure: { destination: `kafka topic ${topic}`, status, message, body: Buffer.from(message) } };

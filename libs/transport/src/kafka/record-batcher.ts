@@ -1,4 +1,5 @@
 import type { Message, TopicMessages } from 'kafkajs';
+import { byteLength } from './record-size';
 
 interface Pending {
   topic: string;
@@ -79,7 +80,3 @@ function byTopic(batch: Pending[]): TopicMessages[] {
   return [...topics].map(([topic, messages]) => ({ topic, messages }));
 }
 
-function byteLength(value: Message['key'] | Message['value']): number {
-  if (value == null) return 0;
-  return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
-}

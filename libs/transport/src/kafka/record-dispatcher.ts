@@ -4,7 +4,7 @@ import { isRetryable, type CompiledTrigger } from '@seldon-eventing/eventing';
 import type { BrokerRef, DeliveryHandler } from '../bus';
 import type { AttemptOutcome } from '../delivery/attempt';
 import { sleep } from '../delivery/retry';
-import { logOutcome, sendEvent, type Sender } from '../delivery/send-event';
+import { sendForTrigger, type Sender } from '../delivery/send-event';
 import { TriggerMeter } from '../delivery/trigger-meter';
 import { TimeoutError, withTimeout } from '../delivery/timeout';
 import { DeliveryError } from '../errors';
@@ -69,10 +69,8 @@ export class RecordDispatcher {
       this.meter.filtered();
       return true;
     }
-    const startedAt = performance.now();
-    const outcome = await sendEvent(event, this.deliver, { retry: this.compiled.retry, reply: this.reply, deadLetter: this.deadLetter, signal: this.options.signal });
-    logOutcome(this.options.log, event, this.compiled.key, outcome);
-    this.meter.settled(outcome, startedAt);
+    const options = { retry: this.compiled.retry, reply: this.reply, deadLetter: this.deadLetter, signal: this.options.signal };
+    const outcome = await sendForTrigger(event, this.deliver, options, { trigger: this.compiled.key, log: this.options.log, meter: this.meter });
     return outcome.kind !== 'aborted';
   }
 

@@ -11,7 +11,8 @@ export function recordBatchBytes(message: Message): number {
   return bytes;
 }
 
-function byteLength(value: Buffer | string | null | undefined): number {
+/** The bytes of a record's key, value or header value. */
+export function byteLength(value: Buffer | string | null | undefined): number {
   if (value == null) return 0;
   return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
 }

@@ -25,7 +25,7 @@ new Gauge({
     this.reset();
     for (const consumer of running) {
       const { namespace, broker, name } = consumer.trigger;
-      for (const [partition, count] of consumer.inFlightByPartition) {
+      for (const [partition, count] of consumer.pendingByPartition()) {
         this.set({ namespace_name: namespace, broker_name: broker, trigger_name: name, partition: String(partition) }, count);
       }
     }
@@ -68,8 +68,6 @@ export class TriggerConsumer {
   /** Per partition of an ordered Trigger: the delivery the next one waits for. */
   private readonly queues = new Map<number, Promise<unknown>>();
   private readonly inFlight = new Set<Promise<unknown>>();
-  /** Partitions this member was assigned and their records in flight, for the metrics. */
-  readonly inFlightByPartition = new Map<number, number>();
   readonly trigger: CompiledTrigger['trigger'];
 
   constructor(
@@ -109,8 +107,6 @@ export class TriggerConsumer {
         // Called before fetching resumes, so the seeks apply to the first fetch.
         const assigned = payload.memberAssignment[this.topic] ?? [];
         const resume = this.offsets.assign(assigned);
-        this.inFlightByPartition.clear();
-        for (const partition of assigned) this.inFlightByPartition.set(partition, 0);
         for (const [partition, offset] of resume) this.consumer.seek({ topic: this.topic, partition, offset: String(offset) });
         resolve();
       });
@@ -126,6 +122,11 @@ export class TriggerConsumer {
     this.offsets.start(COMMIT_INTERVAL_MS);
     running.add(this);
     this.options.log.log(`consuming ${this.topic} as ${this.groupId} (${this.order})`);
+  }
+
+  /** Per partition owned, its records taken and not settled: the offset bookkeeping's, for the metrics. */
+  pendingByPartition(): Map<number, number> {
+    return this.offsets.pendingByPartition();
   }
 
   /** Abandons retry waits (those events are redelivered later), lets in-flight work finish, commits. */
@@ -148,19 +149,13 @@ export class TriggerConsumer {
         }
         const finish = this.offsets.track(batch.partition, Number(message.offset));
         resolveOffset(message.offset);
-        const partition = batch.partition;
-        this.inFlightByPartition.set(partition, (this.inFlightByPartition.get(partition) ?? 0) + 1);
         const delivery = this.inOrder(batch.partition, () => this.records.dispatch(message))
           .then(
             (done) => done && finish(),
             // Left unfinished, the record holds the partition's commits and comes again after a restart.
             (err: Error) => this.options.log.error(`record at offset ${message.offset} not delivered: ${err.stack ?? err.message}`),
           )
-          .finally(() => {
-            release();
-            const count = this.inFlightByPartition.get(partition);
-            if (count) this.inFlightByPartition.set(partition, count - 1);
-          });
+          .finally(release);
         this.trackDelivery(delivery);
       }
     } finally {
