@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { Kafka, logLevel, type Admin, type Consumer, type IHeaders } from 'kafkajs';
-import { printedIds, SEED_PAYLOAD, startFlow, type Flow } from './support/flow';
+import { printedIds, troubleIn, SEED_PAYLOAD, startFlow, type Flow } from './support/flow';
 import { predictorAt, withManifests } from './support/manifests';
 import { sendStream } from './support/stream';
 import { waitFor } from './support/wait';
@@ -180,7 +180,7 @@ describe('faults of the kafka backend', () => {
     acceptedAtRestart = stream.accepted.size;
     await stream.done;
 
-    const tally = await awaitDeliveries('Kafka restart', stream.sent, stream.accepted, () => printedIds(flow, RESPONSE), 60_000);
+    const tally = await awaitDeliveries('Kafka restart', stream.sent, stream.accepted, () => printedIds(flow, RESPONSE), 60_000, () => troubleIn(flow));
     for (const refusal of stream.refused) expect(refusal).toMatchObject({ status: 503, error: expect.stringMatching(/Kafka/) });
     expect(stream.accepted.size).toBeGreaterThanOrEqual(acceptedAtRestart + 20);
     expect(tally.lost).toBe(0);

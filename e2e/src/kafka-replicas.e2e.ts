@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type Admin, type Consumer } from 'kafkajs';
-import { printedIds, startFlow, type Flow, type ServiceHandle } from './support/flow';
+import { printedIds, troubleIn, startFlow, type Flow, type ServiceHandle } from './support/flow';
 import { sendStream } from './support/stream';
 import { awaitDeliveries } from './support/tally';
 import { waitFor } from './support/wait';
@@ -74,7 +74,7 @@ describe('two replicas of the predictor-router and the response-publisher on the
 
     const stream = sendStream(`${flow.entry}/`, { count: EVENTS, paceMs: 2 });
     await stream.done;
-    const tally = await awaitDeliveries('two routers and two publishers', stream.sent, stream.accepted, () => printedIds(flow, RESPONSE), 60_000);
+    const tally = await awaitDeliveries('two routers and two publishers', stream.sent, stream.accepted, () => printedIds(flow, RESPONSE), 60_000, () => troubleIn(flow));
     expect(stream.refused).toEqual([]);
     expect(tally).toMatchObject({ accepted: EVENTS, delivered: EVENTS, lost: 0 });
 

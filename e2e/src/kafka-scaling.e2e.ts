@@ -1,4 +1,4 @@
-import { printedIds, startFlow, type Flow, type ServiceHandle } from './support/flow';
+import { printedIds, troubleIn, startFlow, type Flow, type ServiceHandle } from './support/flow';
 import { sendStream } from './support/stream';
 import { awaitDeliveries } from './support/tally';
 import { waitFor } from './support/wait';
@@ -46,7 +46,7 @@ describe('scaling the predictor-router on the kafka backend', () => {
     await oldest.stop();
     await stream.done;
 
-    const tally = await awaitDeliveries(`routers scaled, run ${run}`, stream.sent, stream.accepted, () => printedIds(flow, RESPONSE), 60_000);
+    const tally = await awaitDeliveries(`routers scaled, run ${run}`, stream.sent, stream.accepted, () => printedIds(flow, RESPONSE), 60_000, () => troubleIn(flow));
     expect(stream.refused).toEqual([]);
     expect(tally).toMatchObject({ accepted: EVENTS, lost: 0, duplicated: 0 });
   });

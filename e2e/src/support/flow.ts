@@ -143,6 +143,12 @@ export function printedIds(flow: Flow, type: string): string[] {
   return ids;
 }
 
+/** The services' warnings and errors (event-display's printed events left out), the last `count`: why events went missing. */
+export function troubleIn(flow: Flow, count = 60): string {
+  const lines = flow.logs.filter((line) => !line.startsWith('event-display | ') && /\b(warn|error)\b/i.test(line));
+  return `last ${Math.min(count, lines.length)} of ${lines.length} warnings and errors:\n${lines.slice(-count).join('\n')}`;
+}
+
 export async function clearDisplay(flow: Flow): Promise<void> {
   await fetch(`${flow.display}/events`, { method: 'DELETE' });
 }

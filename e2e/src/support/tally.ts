@@ -35,7 +35,8 @@ export function formatTally(t: Tally): string {
 
 /**
  * Polls `seen` until every accepted event has been seen or `timeoutMs` passed, then prints the
- * tally line (also when events are missing, so a failing run still shows its figures).
+ * tally line (also when events are missing, so a failing run still shows its figures), and
+ * `explain()` (e.g. the services' warnings) when some are missing or came twice.
  */
 export async function awaitDeliveries(
   scenario: string,
@@ -43,6 +44,7 @@ export async function awaitDeliveries(
   accepted: ReadonlySet<string>,
   seen: () => Promise<readonly string[]> | readonly string[],
   timeoutMs = 30_000,
+  explain?: () => string,
 ): Promise<Tally> {
   let tally = countDeliveries(scenario, sent, accepted, await seen());
   const allSeen = async () => {
@@ -52,5 +54,6 @@ export async function awaitDeliveries(
   // A timeout is not the failure here: the caller asserts on the tally, printed either way.
   await waitFor(allSeen, { what: `every accepted event of ${scenario}`, timeoutMs, intervalMs: 100 }).catch(() => undefined);
   process.stdout.write(`${formatTally(tally)}\n`);
+  if (explain && (tally.lost > 0 || tally.duplicated > 0)) process.stdout.write(`${explain()}\n`);
   return tally;
 }

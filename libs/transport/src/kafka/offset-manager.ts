@@ -14,13 +14,17 @@ export class OffsetManager {
   /** Per partition this member owns: what was taken and is not finished. */
   private readonly partitions = new Map<number, PartitionOffsets>();
   private timer?: NodeJS.Timeout;
-  /** Between the start of a rebalance and the new assignment. */
-  private rebalancing = false;
+  private rebalanceUnderWay = false;
 
   constructor(
     private readonly commitOffsets: CommitOffsets,
     private readonly log: Log,
   ) {}
+
+  /** Between the start of a rebalance and the new assignment: no record is to be taken. */
+  get rebalancing(): boolean {
+    return this.rebalanceUnderWay;
+  }
 
   start(intervalMs: number): void {
     this.timer = setInterval(() => void this.commit(), intervalMs);
@@ -39,7 +43,7 @@ export class OffsetManager {
    * commits, and whatever is committed is not delivered again by the partition's next owner.
    */
   rebalance(): void {
-    this.rebalancing = true;
+    this.rebalanceUnderWay = true;
     void this.commit();
   }
 
@@ -50,7 +54,7 @@ export class OffsetManager {
    * offset to resume fetching at (kafkajs would resume at the committed one).
    */
   assign(partitions: readonly number[]): Map<number, number> {
-    this.rebalancing = false;
+    this.rebalanceUnderWay = false;
     const resume = new Map<number, number>();
     for (const [partition, offsets] of this.partitions) {
       if (!partitions.includes(partition)) this.partitions.delete(partition);
@@ -74,7 +78,7 @@ export class OffsetManager {
     const taken = offsets;
     return () => {
       taken.finish(offset);
-      if (this.rebalancing) void this.commit();
+      if (this.rebalanceUnderWay) void this.commit();
     };
   }
 

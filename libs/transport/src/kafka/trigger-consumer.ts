@@ -3,7 +3,9 @@ import { Gauge } from 'prom-client';
 import type { CompiledTrigger } from '@seldon-eventing/eventing';
 import type { DeliveryHandler } from '../bus';
 import { ConcurrencyLimit } from '../delivery/concurrency-limit';
+import { sleep } from '../delivery/retry';
 import type { Log } from '../log';
+import { beforeRejoin } from './before-rejoin';
 import { keepAlive } from './keep-alive';
 import { brokerTopic, deliveryOrder, triggerGroup, type DeliveryOrder } from './naming';
 import { OffsetManager } from './offset-manager';
@@ -12,6 +14,8 @@ import { RecordDispatcher, type RecordDispatcherOptions } from './record-dispatc
 const HEARTBEAT_INTERVAL_MS = 1_000;
 /** How often finished offsets are committed: what a crash may deliver again. */
 const COMMIT_INTERVAL_MS = 200;
+/** First wait before restarting a consumer that kafkajs gave up on; doubles up to the maximum. */
+const RESTART_MS = { first: 500, max: 10_000 };
 
 /** The consumers of this process, for /metrics. */
 const running = new Set<TriggerConsumer>();
@@ -68,6 +72,7 @@ export class TriggerConsumer {
   /** Per partition of an ordered Trigger: the delivery the next one waits for. */
   private readonly queues = new Map<number, Promise<unknown>>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private removeRejoinHook?: () => void;
   readonly trigger: CompiledTrigger['trigger'];
 
   constructor(
@@ -101,7 +106,10 @@ export class TriggerConsumer {
     await this.options.initializeGroup(this.groupId, this.topic, this.options.fromBeginning);
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: this.options.fromBeginning });
-    this.consumer.on(this.consumer.events.REBALANCING, () => this.offsets.rebalance());
+    this.removeRejoinHook = beforeRejoin(this.groupId, () => this.revoke());
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart && !this.abort.signal.aborted) void this.restart(payload.error);
+    });
     const joined = new Promise<void>((resolve) => {
       this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
         // Called before fetching resumes, so the seeks apply to the first fetch.
@@ -111,17 +119,58 @@ export class TriggerConsumer {
         resolve();
       });
     });
-    await this.consumer.run({
+    await this.run();
+    await joined;
+    this.offsets.start(COMMIT_INTERVAL_MS);
+    running.add(this);
+    this.options.log.log(`consuming ${this.topic} as ${this.groupId} (${this.order})`);
+  }
+
+  private run(): Promise<void> {
+    return this.consumer.run({
       // kafkajs fetches on from resolved offsets; commits are the OffsetManager's, past finished records only.
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConcurrently,
       eachBatch: (payload) => this.consume(payload),
     });
-    await joined;
-    this.offsets.start(COMMIT_INTERVAL_MS);
-    running.add(this);
-    this.options.log.log(`consuming ${this.topic} as ${this.groupId} (${this.order})`);
+  }
+
+  /**
+   * kafkajs restarts a crashed consumer only when the error's root cause is retriable; after any
+   * other it stays stopped, and the Trigger would get nothing more while the service looks well.
+   * A Trigger's consumer is restarted whatever the error, as Knative's dispatcher recreates a
+   * failed consumer verticle, with backoff, until it runs again or the service stops.
+   */
+  private async restart(error: Error): Promise<void> {
+    for (let wait = RESTART_MS.first; ; wait = Math.min(wait * 2, RESTART_MS.max)) {
+      this.options.log.error(`consumer ${this.groupId} stopped (${error.message}); restarting in ${wait} ms`);
+      if (!(await sleep(wait, this.abort.signal))) return;
+      try {
+        await this.consumer.connect();
+        await this.run();
+        return;
+      } catch (err) {
+        error = err as Error;
+      }
+    }
+  }
+
+  /**
+   * The group rebalances and this member is about to rejoin (eventing-kafka-broker's
+   * partitions-revoked handler): it takes no more records, lets those in flight finish, and
+   * commits them while the group still takes its commits, so that whichever member gets a
+   * partition next starts past them. Bounded well inside the rebalance timeout (the session
+   * timeout here), after which the group would drop this member; a record still retrying then
+   * is delivered again by the partition's next owner.
+   */
+  private async revoke(): Promise<void> {
+    this.offsets.rebalance();
+    this.options.log.debug(`group ${this.groupId} rebalancing: finishing ${this.inFlight.size} records in flight before rejoining`);
+    const timer = new AbortController();
+    await Promise.race([Promise.allSettled([...this.inFlight]), sleep(this.options.sessionTimeoutMs / 2, timer.signal)]);
+    timer.abort();
+    await this.offsets.commit();
   }
 
   /** Per partition owned, its records taken and not settled: the offset bookkeeping's, for the metrics. */
@@ -132,6 +181,7 @@ export class TriggerConsumer {
   /** Abandons retry waits (those events are redelivered later), lets in-flight work finish, commits. */
   async stop(): Promise<void> {
     running.delete(this);
+    this.removeRejoinHook?.();
     this.abort.abort();
     await Promise.allSettled([...this.inFlight]);
     await this.offsets.stop();
@@ -143,7 +193,8 @@ export class TriggerConsumer {
     try {
       for (const message of batch.messages) {
         const release = await this.slots.acquire();
-        if (!isRunning() || isStale() || this.abort.signal.aborted) {
+        // A rebalance under way: what is not taken now is fetched again after the rejoin.
+        if (!isRunning() || isStale() || this.offsets.rebalancing || this.abort.signal.aborted) {
           release();
           break;
         }
