@@ -78,22 +78,21 @@ export class ServiceLogger implements LoggerService {
   }
 
   private write(level: Level, message: unknown, params: unknown[]): void {
-    const line: Record<string, unknown> = {};
     let context: string | undefined;
     const last = params.at(-1);
     if (typeof last === 'string' && !looksLikeStack(last)) {
       context = last;
       params = params.slice(0, -1);
     }
+    if (level === 'info' && context !== undefined && FRAMEWORK_CONTEXTS.has(context)) level = 'debug';
+    if (!this.pino.isLevelEnabled(level)) return;
+    // The service's own logger is named after it; its name is already the `service` field.
+    const line: Record<string, unknown> = context !== undefined && context !== this.service ? { context } : {};
     for (const param of params) {
       if (typeof param === 'string') line.stack = param;
       else if (param instanceof Error) line.stack = param.stack;
       else if (param !== null && typeof param === 'object') Object.assign(line, param);
     }
-    if (level === 'info' && context !== undefined && FRAMEWORK_CONTEXTS.has(context)) level = 'debug';
-    if (!this.pino.isLevelEnabled(level)) return;
-    // The service's own logger is named after it; its name is already the `service` field.
-    if (context !== undefined && context !== this.service) line.context = context;
     if (message instanceof Error) {
       line.stack ??= message.stack;
       message = message.message;
