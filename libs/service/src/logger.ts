@@ -54,7 +54,7 @@ export function createLogger(
  */
 export class ServiceLogger implements LoggerService {
   constructor(
-    readonly pino: Pino,
+    private readonly pino: Pino,
     private readonly service: string,
   ) {}
 
