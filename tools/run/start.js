@@ -20,8 +20,8 @@ async function main() {
     console.error('EVENTING_TRANSPORT=kafka needs KAFKA_BROKERS (start one with `npm run kafka`).');
     process.exit(2);
   }
-  console.log(`Starting the ${backend} flow:`);
-  for (const s of servicesFor(backend)) console.log(`  ${s.name.padEnd(width)}  http://127.0.0.1:${portOf(s, process.env)}  (${s.portEnv})`);
+  // Each service says its address in its one start-up line; the header only says how to move them.
+  console.log(`Starting the ${backend} flow (ports: ${servicesFor(backend).map((s) => s.portEnv).join(', ')}):`);
   let services = {};
   let stopping = false;
   const stop = async () => {

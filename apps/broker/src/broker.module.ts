@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, INestApplicationContext, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { DEFAULT_BROKER, defaultBrokerProvider, portSettings, type ServiceOptions } from '@seldon-eventing/service';
+import { DEFAULT_BROKER, defaultBrokerProvider, portSettings, triggerCount, type ServiceOptions } from '@seldon-eventing/service';
 import { Topology, TopologyModule } from '@seldon-eventing/topology';
 import { brokerSettings } from './broker.settings';
 import { compileRoutes } from './dispatch/routes';
@@ -29,7 +29,6 @@ import { EventLog } from './log/event-log';
         const dir = settings.logDir;
         if (!dir) return new BrokerIngress(topology.config, routes, options, log);
         const { log: eventLog, pending } = await EventLog.open({ dir, segmentBytes: settings.logSegmentBytes });
-        log.log(`accepted events are kept in ${dir} until delivered`);
         const ingress = new BrokerIngress(topology.config, routes, options, log, eventLog);
         ingress.replay(pending);
         return ingress;
@@ -56,4 +55,8 @@ export const brokerService: ServiceOptions = {
   portEnv: 'BROKER_PORT',
   ingress: true,
   rawRoutes: (app: INestApplicationContext) => [ingressRoute(app.get(BrokerIngress), app.get(DEFAULT_BROKER))],
+  describe: (app: INestApplicationContext) => {
+    const dir = brokerSettings.read().logDir;
+    return ['backend knative', triggerCount(app.get(BrokerIngress).triggerCount), dir ? `accepted events kept in ${dir} until delivered` : 'no event log'];
+  },
 };

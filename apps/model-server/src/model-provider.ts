@@ -14,7 +14,7 @@ export const irisModelProvider: FactoryProvider<LogisticRegressionModel> = {
   useFactory: () => {
     const uri = modelServerSettings.read().modelUri;
     const { model, file } = loadModel(uri);
-    new Logger('Model').log(`loaded ${file} (from ${uri}): ${model.classCount} classes, features ${model.featureNames.join(', ')}`);
+    new Logger('Model').debug(`loaded ${file} (from ${uri}): ${model.classCount} classes, features ${model.featureNames.join(', ')}`);
     return model;
   },
 };

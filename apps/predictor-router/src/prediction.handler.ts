@@ -4,7 +4,7 @@ import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import type { CloudEvent } from '@seldon-eventing/cloudevents';
 import { isRetryable } from '@seldon-eventing/eventing';
 import { outcomeEvent } from '@seldon-eventing/seldon';
-import { CloudEventsContext, DeliveryError } from '@seldon-eventing/transport';
+import { CloudEventsContext, DeliveryError, eventFields } from '@seldon-eventing/transport';
 import { PredictorClient } from './predictor-client';
 import { PredictorTargets } from './predictor-targets';
 
@@ -41,11 +41,11 @@ export class PredictionHandler {
       response = await this.predictor.predict(target, event.data ?? Buffer.alloc(0), contentType, puid);
     } catch (err) {
       const reason = `predictor ${target.url.href} unreachable: ${(err as Error).message}`;
-      this.log.warn(`event ${event.id}: ${reason}`);
+      this.log.warn(`event ${event.id}: ${reason}`, eventFields(event, context.getTrigger()?.key));
       throw new DeliveryError(502, reason);
     }
     if (isRetryable(response.status)) {
-      this.log.warn(`predictor ${target.url.href} answered ${response.status} for event ${event.id}`);
+      this.log.warn(`predictor ${target.url.href} answered ${response.status} for event ${event.id}`, eventFields(event, context.getTrigger()?.key));
       throw new DeliveryError(
         response.status >= 500 ? 502 : response.status,
         `predictor ${target.url.href} answered ${response.status}`,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createServer, type Server } from 'node:http';
-import { INestApplicationContext, Logger, Module, OnApplicationShutdown, Type } from '@nestjs/common';
+import { Inject, INestApplicationContext, Logger, Module, OnApplicationShutdown, Optional, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
@@ -35,6 +35,11 @@ export interface ServiceOptions {
    * request but the health checks must carry a valid bearer token.
    */
   ingress?: boolean;
+  /**
+   * What the start-up line says of the service besides its address, backend and Triggers (which
+   * the shell knows), e.g. the broker's Triggers and event log.
+   */
+  describe?: (app: INestApplicationContext) => string[];
 }
 
 /** A service ready to listen: its Nest app, and the HTTP server that fronts it. */
@@ -42,6 +47,8 @@ export interface ServiceApp {
   app: NestExpressApplication;
   /** Gates and raw routes first, the Nest app for the rest (see frontListener); closed with the app. */
   server: Server;
+  /** What the start-up line says after the address: backend, Triggers served, and the service's own words. */
+  summary: string[];
 }
 
 /**
@@ -55,6 +62,9 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceOp
 
   @Module({ imports: [ServiceModule.forService(options.name), module] })
   class RootModule implements OnApplicationShutdown {
+    /** The bus of services that have one (EventingModule.forRoot(), global), for the start-up line. */
+    constructor(@Optional() @Inject(BUS) readonly bus?: Bus) {}
+
     /**
      * Nest closes a server it listens with itself; this one is ours. The root module's shutdown
      * hook runs after every beforeApplicationShutdown (the broker's drain, during which the gates
@@ -73,13 +83,25 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceOp
   app.set('x-powered-by', false);
   app.set('etag', false);
   const routes = [metricsRoute(), ...(options.rawRoutes?.(app) ?? [])];
-  if (options.subscribe) routes.push(...connectSubscriptions(app, options.subscribe));
+  const bus = app.get(RootModule).bus;
+  const summary = bus ? [`backend ${bus.backend}`] : [];
+  if (options.subscribe) {
+    const triggers = options.subscribe(app);
+    routes.push(...connectSubscriptions(app, triggers));
+    summary.push(triggerCount(triggers.length));
+  }
+  summary.push(...(options.describe?.(app) ?? []));
   const auth = options.ingress ? ingressAuth(authSettings.read()) : undefined;
   const gates = [intakeGate(app.get(Readiness)), ...(auth ? [ingressAuthGate(auth)] : [])];
   await app.startAllMicroservices();
   await app.init();
   server.on('request', frontListener(gates, routes, settings.maxBodyBytes, framework));
-  return { app, server };
+  return { app, server, summary };
+}
+
+/** `1 Trigger`, `3 Triggers`: the words of the start-up lines. */
+export function triggerCount(count: number): string {
+  return `${count} Trigger${count === 1 ? '' : 's'}`;
 }
 
 /** The service's own port variable if set, else PORT, else its default. */
@@ -93,7 +115,7 @@ export async function runService(module: Type<unknown>, options: ServiceOptions)
   const port = servicePort(options, settings, portSettings.read());
   const logger = new Logger(options.name);
   const service = await createServiceApp(module, options, settings);
-  const { app, server } = service;
+  const { app, server, summary } = service;
   const readiness = app.get(Readiness);
   let stopping = false;
   const stop = async (signal: string) => {
@@ -117,7 +139,8 @@ export async function runService(module: Type<unknown>, options: ServiceOptions)
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
   await listen(server, port, settings.host);
-  logger.log(`listening on http://${settings.host}:${port}`);
+  // The one line a start says at the default level (Nest's own chatter is at debug).
+  logger.log([`${options.name} listening on http://${settings.host}:${port}`, ...summary].join(', '));
   return service;
 }
 
@@ -133,8 +156,8 @@ export function listen(server: Server, port: number, host: string): Promise<void
 }
 
 /** Connects the service's handlers to the bus; on knative, deliveries arrive as a raw route. */
-function connectSubscriptions(app: NestExpressApplication, subscribe: (app: INestApplicationContext) => CompiledTrigger[]): RawRoute[] {
+function connectSubscriptions(app: NestExpressApplication, triggers: CompiledTrigger[]): RawRoute[] {
   const bus = app.get<Bus>(BUS);
-  connectCloudEventsServer(app, new CloudEventsServer(bus, subscribe(app), new Logger('CloudEventsServer')));
+  connectCloudEventsServer(app, new CloudEventsServer(bus, triggers, new Logger('CloudEventsServer')));
   return bus instanceof KnativeHttpBus ? [{ serves: isDeliveryPath, handle: bus.receiver.handle }] : [];
 }

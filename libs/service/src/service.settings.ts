@@ -19,10 +19,13 @@ export const serviceSettings = defineSettings('Every service', {
     min: 1,
     description: 'how long a stop (SIGTERM) may take, draining included, before the process exits anyway',
   }),
-  logLevel: setting.oneOf('LOG_LEVEL', LOG_LEVELS, { default: 'log', description: `the most verbose level logged: ${LOG_LEVELS.map((l) => `\`${l}\``).join(', ')}` }),
+  logLevel: setting.oneOf('LOG_LEVEL', LOG_LEVELS, {
+    default: 'log',
+    description: `the most verbose level logged: ${LOG_LEVELS.map((l) => `\`${l}\``).join(', ')} (\`log\` is written as \`info\`, \`verbose\` as \`trace\`)`,
+  }),
   logFormat: setting.oneOf('LOG_FORMAT', ['text', 'json'] as const, {
     default: 'text',
-    description: "`json` for one JSON object a line (for log shippers), `text` for Nest's readable lines",
+    description: '`json` for one JSON object a line (for log shippers), `text` for readable lines (coloured on a terminal); see docs/observability.md',
   }),
 });
 

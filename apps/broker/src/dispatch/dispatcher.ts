@@ -1,6 +1,6 @@
 import type { CloudEvent } from '@seldon-eventing/cloudevents';
 import { Gauge } from 'prom-client';
-import { deliverOverHttp, sendForTrigger, sleep, TriggerMeter, type AttemptOutcome, type Log, type Sender } from '@seldon-eventing/transport';
+import { deliverOverHttp, eventFields, sendForTrigger, sleep, TriggerMeter, type AttemptOutcome, type Log, type Sender } from '@seldon-eventing/transport';
 import type { Route } from './routes';
 import { TriggerQueue } from './trigger-queue';
 import { ttlOf, withoutTtl, withTtl } from './ttl';
@@ -63,6 +63,11 @@ export class Dispatcher {
   private readonly byTrigger = new Map<string, Route>();
   private readonly meters = new Map<Route, TriggerMeter>();
   private abandoned = 0;
+
+  /** The Triggers it delivers to. */
+  get triggerCount(): number {
+    return this.byTrigger.size;
+  }
 
   constructor(
     private readonly routes: Map<string, Route[]>,
@@ -150,7 +155,7 @@ export class Dispatcher {
       if (outcome.kind === 'aborted') this.abandoned++;
       else job.settled?.();
     } catch (err) {
-      this.log.error(`event ${job.event.id} for trigger ${compiled.key}: ${(err as Error).stack ?? err}`);
+      this.log.error(`event ${job.event.id} for trigger ${compiled.key}: ${(err as Error).stack ?? err}`, eventFields(job.event, compiled.key));
     }
   }
 
@@ -158,7 +163,7 @@ export class Dispatcher {
   private async reply(brokerKey: string, original: CloudEvent, reply: CloudEvent, trigger: string): ReturnType<Sender> {
     const ttl = (ttlOf(original) ?? 0) - 1;
     if (ttl <= 0) {
-      this.log.warn(`reply ${reply.id} to event ${original.id} (trigger ${trigger}) dropped: TTL exhausted, likely a loop`);
+      this.log.warn(`reply ${reply.id} to event ${original.id} (trigger ${trigger}) dropped: TTL exhausted, likely a loop`, eventFields(original, trigger));
       return { ok: true };
     }
     try {

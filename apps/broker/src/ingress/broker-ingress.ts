@@ -1,6 +1,6 @@
 import { CloudEventValidationError, httpMode, parseHttp, withExtensions, type CloudEvent, type HttpHeaders } from '@seldon-eventing/cloudevents';
 import type { EventingConfig } from '@seldon-eventing/eventing';
-import type { BrokerRef, Log } from '@seldon-eventing/transport';
+import { eventFields, type BrokerRef, type Log } from '@seldon-eventing/transport';
 import { Dispatcher, type DispatcherOptions } from '../dispatch/dispatcher';
 import type { Route } from '../dispatch/routes';
 import { DEFAULT_TTL, ttlOf, withTtl } from '../dispatch/ttl';
@@ -36,6 +36,11 @@ export class BrokerIngress {
     this.dispatcher = new Dispatcher(routes, options, (brokerKey, event) => this.reingest(brokerKey, event), log);
   }
 
+  /** The Triggers it delivers to, on all its brokers. */
+  get triggerCount(): number {
+    return this.dispatcher.triggerCount;
+  }
+
   async accept(broker: BrokerRef, headers: HttpHeaders, body: Buffer): Promise<IngressResult> {
     if (!this.config.hasBroker(broker.namespace, broker.name)) {
       return { status: 404, error: `broker ${broker.namespace}/${broker.name} does not exist` };
@@ -52,7 +57,7 @@ export class BrokerIngress {
     }
     const ttl = ttlOf(event);
     if (ttl !== undefined && ttl <= 0) {
-      this.log.warn(`event ${event.id} dropped: knativebrokerttl is ${ttl}`);
+      this.log.warn(`event ${event.id} dropped: knativebrokerttl is ${ttl}`, eventFields(event));
       return { status: 202 };
     }
     const brokerKey = `${broker.namespace}/${broker.name}`;
@@ -64,7 +69,7 @@ export class BrokerIngress {
     try {
       await this.dispatch(brokerKey, stamped, routes);
     } catch (err) {
-      this.log.error(`event ${event.id} refused: the event log could not write it: ${(err as Error).message}`);
+      this.log.error(`event ${event.id} refused: the event log could not write it: ${(err as Error).message}`, eventFields(event));
       return { status: 503, error: 'the broker could not persist the event; retry later' };
     }
     return { status: 202 };
@@ -80,7 +85,7 @@ export class BrokerIngress {
         const route = this.dispatcher.route(entry.triggers[index]);
         const settled = () => eventLog.complete(entry, index);
         if (!route) {
-          this.log.warn(`event ${entry.event.id} not replayed to trigger ${entry.triggers[index]}: it is no longer configured`);
+          this.log.warn(`event ${entry.event.id} not replayed to trigger ${entry.triggers[index]}: it is no longer configured`, eventFields(entry.event, entry.triggers[index]));
           settled();
           continue;
         }

@@ -1,6 +1,6 @@
 import type { CloudEvent } from '@seldon-eventing/cloudevents';
 import { deadLetterEvent, type DeliveryFailure, type RetryPolicy } from '@seldon-eventing/eventing';
-import type { Log } from '../log';
+import { eventFields, type Log } from '../log';
 import type { AttemptOutcome, RetriedStatus } from './attempt';
 import type { TriggerMeter } from './trigger-meter';
 import { deliverWithRetries } from './retry';
@@ -99,17 +99,19 @@ export async function sendForTrigger(event: CloudEvent, destination: Sender, opt
 /** The one wording of outcomes in the logs, whichever backend delivered. */
 export function logOutcome(log: Log, event: CloudEvent, trigger: string, outcome: SendOutcome): void {
   const subject = `event ${event.id} for trigger ${trigger}`;
+  const fields = eventFields(event, trigger);
   switch (outcome.kind) {
     case 'delivered':
     case 'aborted':
       return;
     case 'dead-lettered':
-      return log.log(`${subject} dead-lettered after ${outcome.attempts} attempt(s): ${describeFailure(outcome.failure)}`);
+      return log.log(`${subject} dead-lettered after ${outcome.attempts} attempt(s): ${describeFailure(outcome.failure)}`, fields);
     case 'lost':
       return log.error(
         outcome.deadLetterFailure
           ? `${subject} lost: ${describeFailure(outcome.failure)}, and the dead-letter sink refused it too: ${describeFailure(outcome.deadLetterFailure)}`
           : `${subject} lost after ${outcome.attempts} attempt(s), no dead-letter sink: ${describeFailure(outcome.failure)}`,
+        fields,
       );
   }
 }

@@ -8,7 +8,7 @@ import { sendForTrigger, type Sender } from '../delivery/send-event';
 import { TriggerMeter } from '../delivery/trigger-meter';
 import { TimeoutError, withTimeout } from '../delivery/timeout';
 import { DeliveryError } from '../errors';
-import type { Log } from '../log';
+import { eventFields, type Log } from '../log';
 import { produceFailure } from './produce-errors';
 
 /** Produces an event to a broker's topic, or a dead letter to a KafkaSink's topic; resolves on ack. */
@@ -102,7 +102,7 @@ export class RecordDispatcher {
           failure = produceFailure(err, target);
         }
         if (failure.ok || !failure.retryable) return failure;
-        this.options.log.warn(`event ${event.id}: ${failure.failure.message}; retrying in ${wait} ms`);
+        this.options.log.warn(`event ${event.id}: ${failure.failure.message}; retrying in ${wait} ms`, eventFields(event, this.compiled.key));
         if (!(await sleep(wait, this.options.signal))) return failure;
       }
     };

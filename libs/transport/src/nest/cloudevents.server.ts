@@ -43,7 +43,7 @@ export class CloudEventsServer extends Server implements CustomTransportStrategy
     this.bus
       .listen(this.triggers, (event, context) => this.dispatch(event, context))
       .then(() => {
-        this.log.log(`${this.bus.backend} backend: serving ${names.length ? names.join(', ') : 'no triggers'}`);
+        this.log.debug(`${this.bus.backend} backend: serving ${names.length ? names.join(', ') : 'no triggers'}`);
         callback();
       }, callback);
   }
