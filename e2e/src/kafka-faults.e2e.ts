@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { Kafka, logLevel, type Admin, type Consumer, type IHeaders } from 'kafkajs';
-import { printedIds, troubleIn, SEED_PAYLOAD, startFlow, type Flow } from './support/flow';
+import { post, printedIds, readinessOf, seedHeaders, troubleIn, SEED_PAYLOAD, startFlow, type Flow } from './support/flow';
 import { predictorAt, withManifests } from './support/manifests';
 import { sendStream } from './support/stream';
 import { waitFor } from './support/wait';
@@ -170,15 +170,26 @@ describe('faults of the kafka backend', () => {
     await waitFor(async () => (await lagOf(admin, slowGroup)) === 0, { what: 'the slow Trigger to catch up', timeoutMs: 20_000 });
   });
 
-  it('answers 503 while Kafka is down and loses nothing it answered 202 for, once Kafka is back', async () => {
+  it('is unready and answers 503 at once naming the cause while Kafka is down, and loses nothing it answered 202 for, once Kafka is back', async () => {
     let acceptedAtRestart = Number.POSITIVE_INFINITY;
     const stream = sendStream(`${flow.ingress}/`, { count: 400, paceMs: 20, until: ({ accepted }) => accepted.size >= acceptedAtRestart + 20 });
     await waitFor(() => stream.accepted.size >= 20, { what: 'the first events to be accepted' });
     await kafka.stop();
     await waitFor(() => stream.refused.length > 0, { what: 'a refusal while Kafka is down', timeoutMs: 30_000 });
+    const cause = `Kafka at 127.0.0.1:${kafka.port} unreachable: ECONNREFUSED`;
+    await waitFor(async () => (await readinessOf(flow.ingress)).waitingFor.includes(cause), { what: `the ingress-adapter's /readyz to say "${cause}"`, timeoutMs: 5_000 });
+    const asked = Date.now();
+    expect(await post(`${flow.ingress}/`, seedHeaders(), SEED_PAYLOAD)).toMatchObject({ status: 503, json: { error: expect.stringContaining(cause) } });
+    expect(Date.now() - asked).toBeLessThan(1_000);
+
     kafka = await startKafka({ port: kafka.port, controllerPort: kafka.controllerPort, dataDir });
     acceptedAtRestart = stream.accepted.size;
     await stream.done;
+    await waitFor(async () => (await Promise.all(Object.values(flow.services).map((s) => readinessOf(s.url)))).every((r) => r.status === 200), {
+      what: 'every service to be ready again',
+      timeoutMs: 30_000,
+    });
+    expect(Object.values(flow.services).filter((s) => !s.alive)).toEqual([]);
 
     const tally = await awaitDeliveries('Kafka restart', stream.sent, stream.accepted, () => printedIds(flow, RESPONSE), 60_000, () => troubleIn(flow));
     for (const refusal of stream.refused) expect(refusal).toMatchObject({ status: 503, error: expect.stringMatching(/Kafka/) });

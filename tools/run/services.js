@@ -35,6 +35,11 @@ async function waitReady(url, timeoutMs, isAlive) {
       const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
       if (res.ok) return;
       last = `${res.status} ${await res.text()}`;
+      // A service says why it is not ready: that, not the status, is what the operator needs.
+      try {
+        const { waitingFor } = JSON.parse(last.slice(last.indexOf(' ') + 1));
+        if (Array.isArray(waitingFor) && waitingFor.length > 0) last = waitingFor.join('; ');
+      } catch {}
     } catch (err) {
       last = err.message;
     }
@@ -56,7 +61,8 @@ class ServiceProcess {
     this.recent = [];
   }
 
-  async start(readyTimeoutMs = 60_000) {
+  /** Spawns the process without waiting for it to be ready (see start). */
+  launch() {
     const main = path.join(ROOT, 'apps', this.service.name, 'dist', 'main.js');
     // SERVICE_NODE_ARGS passes flags NODE_OPTIONS refuses, e.g. `--cpu-prof --cpu-prof-dir=prof`.
     const nodeArgs = (this.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -76,9 +82,18 @@ class ServiceProcess {
         }
       });
     }
-    const alive = () => child.exitCode === null && child.signalCode === null;
+    return this;
+  }
+
+  /** True while the process runs. */
+  get alive() {
+    return Boolean(this.child) && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async start(readyTimeoutMs = 60_000) {
+    this.launch();
     try {
-      await waitReady(`${this.url}/readyz`, readyTimeoutMs, alive);
+      await waitReady(`${this.url}/readyz`, readyTimeoutMs, () => this.alive);
     } catch (err) {
       await this.kill();
       throw new Error(`${this.service.name} on port ${this.port}: ${err.message}\n${this.recent.join('\n')}`);
@@ -88,7 +103,7 @@ class ServiceProcess {
 
   /** Graceful: SIGTERM, then SIGKILL if it has not exited in time. */
   async stop(timeoutMs = 25_000) {
-    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    if (!this.alive) return;
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
     await this.exited;
@@ -96,7 +111,7 @@ class ServiceProcess {
   }
 
   async kill() {
-    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    if (!this.alive) return;
     this.child.kill('SIGKILL');
     await this.exited;
   }
@@ -107,16 +122,18 @@ class ServiceProcess {
 }
 
 /**
- * Starts the backend's services one by one, each ready before the next, and returns them by
- * name. On a failure the ones already started are stopped.
+ * Starts the backend's services one by one, each ready before the next (or, with waitReady
+ * false, all at once without waiting), and returns them by name. On a failure the ones already
+ * started are stopped.
  */
-async function startServices({ env = process.env, backend = env.EVENTING_TRANSPORT || 'knative', output = () => {}, only } = {}) {
+async function startServices({ env = process.env, backend = env.EVENTING_TRANSPORT || 'knative', output = () => {}, only, waitReady = true } = {}) {
   const started = {};
   const fullEnv = { ...env, EVENTING_TRANSPORT: backend };
   try {
     for (const service of servicesFor(backend)) {
       if (only && !only.includes(service.name)) continue;
-      started[service.name] = await new ServiceProcess(service, fullEnv, output).start();
+      const proc = new ServiceProcess(service, fullEnv, output);
+      started[service.name] = waitReady ? await proc.start() : proc.launch();
     }
   } catch (err) {
     await stopServices(started);

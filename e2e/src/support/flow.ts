@@ -14,6 +14,8 @@ export interface ServiceHandle {
   url: string;
   port: number;
   pid: number;
+  /** True while the process runs. */
+  alive: boolean;
   start(readyTimeoutMs?: number): Promise<ServiceHandle>;
   stop(): Promise<void>;
   kill(): Promise<void>;
@@ -34,10 +36,13 @@ export interface Flow {
 /** E2E_PORT_OFFSET shifts every port the suites use, so two checkouts can run them at once. */
 export const PORT_OFFSET = Number(process.env.E2E_PORT_OFFSET ?? 0);
 
-const PORT_BASE: Record<Backend, number> = { knative: 18000 + PORT_OFFSET, kafka: 28000 + PORT_OFFSET };
+export const PORT_BASE: Record<Backend, number> = { knative: 18000 + PORT_OFFSET, kafka: 28000 + PORT_OFFSET };
 
-/** Starts every service of a backend on ports of its own, so runs do not collide with `npm start`. */
-export async function startFlow(backend: Backend, extraEnv: NodeJS.ProcessEnv = {}): Promise<Flow> {
+/**
+ * Starts every service of a backend on ports of its own, so runs do not collide with `npm start`;
+ * each ready before the next unless `waitReady` is false.
+ */
+export async function startFlow(backend: Backend, extraEnv: NodeJS.ProcessEnv = {}, { waitReady = true } = {}): Promise<Flow> {
   const base = PORT_BASE[backend];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -57,7 +62,7 @@ export async function startFlow(backend: Backend, extraEnv: NodeJS.ProcessEnv = 
     logs.push(`${name} | ${line}`);
     if (process.env.E2E_VERBOSE) process.stdout.write(`${name} | ${line}\n`);
   };
-  const services: Record<string, ServiceHandle> = await startServices({ env, backend, output });
+  const services: Record<string, ServiceHandle> = await startServices({ env, backend, output, waitReady });
   const ingress = services['ingress-adapter'].url;
   return {
     backend,
@@ -69,6 +74,12 @@ export async function startFlow(backend: Backend, extraEnv: NodeJS.ProcessEnv = 
     logs,
     stop: () => stopServices(services),
   };
+}
+
+/** A service's /readyz: its status and what it says it waits for. */
+export async function readinessOf(url: string): Promise<{ status: number; waitingFor: string[] }> {
+  const res = await fetch(`${url}/readyz`);
+  return { status: res.status, waitingFor: ((await res.json()) as { waitingFor: string[] }).waitingFor };
 }
 
 export const SEED_PAYLOAD = '{"data": { "ndarray": [[1,2,3,4]]}}';

@@ -27,6 +27,8 @@ export interface Bus {
   publish(event: CloudEvent, broker?: BrokerRef): Promise<void>;
   /** Starts delivering the events of these (ready) Triggers to the handler. */
   listen(triggers: CompiledTrigger[], handler: DeliveryHandler): Promise<void>;
+  /** Why the bus cannot carry events now (an unreachable Kafka or broker, consumers not started); empty when it can. */
+  waitingFor(): string[];
   /** Stops intake, drains in-flight deliveries, releases connections. */
   close(): Promise<void>;
 }

@@ -35,5 +35,6 @@ export function createBus(clientId: string, settings: TransportSettings, logger:
     overrides: settings.overrides,
     publishTimeoutMs: settings.publishTimeoutMs,
     sinkToken: sinkToken(settings),
+    log: logger('KnativeHttpBus'),
   });
 }

@@ -1,13 +1,15 @@
-import { Kafka, Partitioners, type Admin, type KafkaConfig, type Producer, type TopicMessages } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type KafkaConfig, type Producer, type TopicMessages } from 'kafkajs';
 import { Histogram } from 'prom-client';
 import { toKafkaBinary, withExtensions, type CloudEvent } from '@seldon-eventing/cloudevents';
 import type { CompiledTrigger } from '@seldon-eventing/eventing';
 import type { BrokerRef, Bus, DeliveryHandler } from '../bus';
+import { sleep } from '../delivery/retry';
 import { withTimeout } from '../delivery/timeout';
 import { PublishError } from '../errors';
 import { deliverOverHttp } from '../knative-http/http-delivery';
 import type { Log, LogFactory } from '../log';
 import type { EventOverrides } from '../overrides';
+import { isConnectionFailure, Reachability } from '../reachability';
 import { commitGroupStart } from './group-start';
 import { brokerTopic } from './naming';
 import { isPermanentProduceError, isRecordTooLarge } from './produce-errors';
@@ -46,7 +48,14 @@ export interface KafkaBusOptions {
   /** Prefix of each Trigger's consumer group (Knative's `knative-trigger-` by default). */
   groupPrefix?: string;
   logger: LogFactory;
+  /** How often Kafka's metadata is asked for: every healthyMs while it answers, every unhealthyMs while not. */
+  probe?: { healthyMs: number; unhealthyMs: number };
 }
+
+/** Fast enough that readiness follows an outage within a few seconds; one metadata request each. */
+const PROBE = { healthyMs: 2_000, unhealthyMs: 1_000 };
+/** Between attempts to start the Trigger consumers while Kafka does not answer. */
+const CONSUMERS_RETRY_MS = { first: 1_000, max: 10_000 };
 
 /**
  * The kafka backend, laid out like the Knative Kafka Broker: publishing produces the event in
@@ -62,6 +71,10 @@ export class KafkaBus implements Bus {
   private readonly topics: TopicRegistry;
   private readonly batcher: RecordBatcher;
   private readonly consumers: TriggerConsumer[] = [];
+  private readonly reachability: Reachability;
+  private readonly closing = new AbortController();
+  /** Triggers whose consumers are not running yet (Kafka unreachable at start). */
+  private pendingTriggers = 0;
   private connected?: Promise<void>;
 
   constructor(private readonly options: KafkaBusOptions) {
@@ -77,6 +90,46 @@ export class KafkaBus implements Bus {
     this.batcher = new RecordBatcher((topicMessages) => this.sendBatch(topicMessages), { maxRecords: 1000, maxBytes: 900_000 });
     this.admin = this.kafka.admin();
     this.topics = new TopicRegistry(this.admin, options.partitions, options.replicationFactor, this.log);
+    this.reachability = this.watchKafka(options.probe ?? PROBE);
+  }
+
+  /**
+   * Kafka's metadata, asked for on a timer by a client of its own (no retries, short timeouts,
+   * silent: the probe's verdict is logged once per change, not kafkajs's every refusal), so that
+   * readiness and the ingress know of an outage at once rather than after their own timeouts.
+   */
+  private watchKafka(periods: { healthyMs: number; unhealthyMs: number }): Reachability {
+    const { brokers } = this.options.kafka;
+    const probeClient = new Kafka({ ...this.options.kafka, logLevel: logLevel.NOTHING, connectionTimeout: 1_000, requestTimeout: 2_000, retry: { retries: 0 } });
+    let admin: Admin | undefined;
+    const reachability = new Reachability({
+      what: `Kafka at ${Array.isArray(brokers) ? brokers.join(',') : 'KAFKA_BROKERS'}`,
+      ...periods,
+      log: this.log,
+      probe: async () => {
+        try {
+          admin ??= probeClient.admin();
+          await admin.connect();
+          await admin.describeCluster();
+        } catch (err) {
+          // The next probe starts from a fresh connection.
+          void admin?.disconnect().catch(() => undefined);
+          admin = undefined;
+          throw err;
+        }
+      },
+    });
+    void reachability.start();
+    this.closing.signal.addEventListener('abort', () => {
+      reachability.stop();
+      void admin?.disconnect().catch(() => undefined);
+    });
+    return reachability;
+  }
+
+  waitingFor(): string[] {
+    const problem = this.reachability.problem;
+    return [...(problem ? [problem] : []), ...(this.pendingTriggers > 0 ? [`${this.pendingTriggers} of the Triggers' consumers not started`] : [])];
   }
 
   private connect(): Promise<void> {
@@ -92,40 +145,75 @@ export class KafkaBus implements Bus {
   }
 
   async publish(event: CloudEvent, broker: BrokerRef = this.options.defaultBroker): Promise<void> {
+    // Known unreachable: say so now rather than after the publish timeout.
+    const problem = this.reachability.problem;
+    if (problem) throw new PublishError(503, problem);
     try {
       await withTimeout(this.produce(this.options.overrides(event), broker), this.options.publishTimeoutMs, 'no acknowledgement');
     } catch (err) {
+      if (isConnectionFailure(err)) this.reachability.report(err);
       // Our own measure already says what is wrong and with which limit.
       const reason = err instanceof RecordTooLargeError ? err.message : `Kafka did not acknowledge the event: ${(err as Error).message}`;
       throw new PublishError(publishStatus(err), reason);
     }
   }
 
+  /**
+   * Starts the Triggers' consumers in the background and returns: with Kafka unreachable the
+   * service stays up and unready (waitingFor says why), retrying, instead of failing its start.
+   */
   async listen(triggers: CompiledTrigger[], handler: DeliveryHandler): Promise<void> {
-    await this.connect();
     const reply: DeliveryHandler = async (event, context) => {
       const answer = await handler(event, context);
       return answer && this.options.overrides(answer);
     };
-    for (const compiled of triggers) {
-      const consumer = new TriggerConsumer(this.kafka, compiled, reply, {
-        maxInFlight: this.options.maxInFlight,
-        partitionsConcurrently: this.options.partitions,
-        fromBeginning: this.options.fromBeginning,
-        sessionTimeoutMs: this.options.sessionTimeoutMs,
-        groupPrefix: this.options.groupPrefix,
-        initializeGroup: (groupId, topic, fromBeginning) => this.initializeGroup(groupId, topic, fromBeginning),
-        produce: (event, target) => this.produce(event, target),
-        deliverHttp: (url, event) => deliverOverHttp(url, event),
-        log: this.options.logger(`trigger ${compiled.key}`),
-      });
-      await this.topics.ensure(brokerTopic({ namespace: compiled.trigger.namespace, name: compiled.trigger.broker }));
-      await consumer.start();
-      this.consumers.push(consumer);
+    this.pendingTriggers += triggers.length;
+    void this.startConsumers(triggers, reply);
+  }
+
+  private async startConsumers(triggers: CompiledTrigger[], handler: DeliveryHandler): Promise<void> {
+    const pending = [...triggers];
+    for (let wait = CONSUMERS_RETRY_MS.first; pending.length > 0; wait = Math.min(wait * 2, CONSUMERS_RETRY_MS.max)) {
+      try {
+        await this.connect();
+        while (pending.length > 0) {
+          await this.startConsumer(pending[0], handler);
+          pending.shift();
+          this.pendingTriggers--;
+        }
+      } catch (err) {
+        if (this.closing.signal.aborted) return;
+        this.log.warn(`Trigger consumers not started (${pending.length} left): ${(err as Error).message}; retrying in ${wait} ms`);
+        if (!(await sleep(wait, this.closing.signal))) return;
+      }
     }
   }
 
+  private async startConsumer(compiled: CompiledTrigger, handler: DeliveryHandler): Promise<void> {
+    const consumer = new TriggerConsumer(this.kafka, compiled, handler, {
+      maxInFlight: this.options.maxInFlight,
+      partitionsConcurrently: this.options.partitions,
+      fromBeginning: this.options.fromBeginning,
+      sessionTimeoutMs: this.options.sessionTimeoutMs,
+      groupPrefix: this.options.groupPrefix,
+      initializeGroup: (groupId, topic, fromBeginning) => this.initializeGroup(groupId, topic, fromBeginning),
+      produce: (event, target) => this.produce(event, target),
+      deliverHttp: (url, event) => deliverOverHttp(url, event),
+      log: this.options.logger(`trigger ${compiled.key}`),
+    });
+    try {
+      await this.topics.ensure(brokerTopic({ namespace: compiled.trigger.namespace, name: compiled.trigger.broker }));
+      await consumer.start();
+    } catch (err) {
+      await consumer.stop().catch(() => undefined);
+      throw err;
+    }
+    if (this.closing.signal.aborted) await consumer.stop();
+    else this.consumers.push(consumer);
+  }
+
   async close(): Promise<void> {
+    this.closing.abort();
     await Promise.all(this.consumers.map((c) => c.stop()));
     await Promise.all([this.producer.disconnect(), this.admin.disconnect()]).catch((err) => this.log.warn(`disconnect: ${err.message}`));
   }

@@ -4,7 +4,6 @@ import type { Log } from '../log';
 import { kafkaConfig, kafkajsErrorLevel } from './kafka-settings';
 
 // kafkajs's own texts for its protocol errors, so that a kafkajs upgrade that rewords them fails here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { errorCodes } = require('kafkajs/src/protocol/error') as { errorCodes: { type: string; code: number; message: string }[] };
 const messageOf = (type: string) => (errorCodes.find((e) => e.type === type) as { message: string }).message;
 

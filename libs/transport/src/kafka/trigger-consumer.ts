@@ -123,7 +123,7 @@ export class TriggerConsumer {
     await joined;
     this.offsets.start(COMMIT_INTERVAL_MS);
     running.add(this);
-    this.options.log.log(`consuming ${this.topic} as ${this.groupId} (${this.order})`);
+    this.options.log.debug(`consuming ${this.topic} as ${this.groupId} (${this.order})`);
   }
 
   private run(): Promise<void> {

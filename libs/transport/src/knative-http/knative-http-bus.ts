@@ -1,8 +1,11 @@
+import { connect } from 'node:net';
 import { toHttpBinary, type CloudEvent } from '@seldon-eventing/cloudevents';
 import type { CompiledTrigger } from '@seldon-eventing/eventing';
 import type { BrokerRef, Bus, DeliveryHandler } from '../bus';
 import { PublishError } from '../errors';
+import type { Log } from '../log';
 import type { EventOverrides } from '../overrides';
+import { causeOf, isConnectionFailure, Reachability } from '../reachability';
 import { DeliveryReceiver } from './delivery-receiver';
 import { httpPost } from './http-client';
 import type { TokenSource } from './sink-token';
@@ -14,7 +17,10 @@ export interface KnativeHttpBusOptions {
   publishTimeoutMs: number;
   /** Sent as `Authorization: Bearer` when the broker ingress requires authentication. */
   sinkToken?: TokenSource;
+  log?: Log;
 }
+
+const SILENT: Log = { debug: () => undefined, log: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
  * The knative backend: publishing is a POST to the broker ingress; deliveries arrive as POSTs
@@ -23,9 +29,16 @@ export interface KnativeHttpBusOptions {
 export class KnativeHttpBus implements Bus {
   readonly backend = 'knative';
   readonly receiver: DeliveryReceiver;
+  /** Watched from the first publish that could not connect: only a service that publishes needs the broker. */
+  private sinkReachability?: Reachability;
 
   constructor(private readonly options: KnativeHttpBusOptions) {
     this.receiver = new DeliveryReceiver(options.overrides);
+  }
+
+  waitingFor(): string[] {
+    const problem = this.sinkReachability?.problem;
+    return problem ? [problem] : [];
   }
 
   /** Another broker on the same ingress is `/<namespace>/<name>` next to K_SINK's. */
@@ -35,6 +48,9 @@ export class KnativeHttpBus implements Bus {
 
   async publish(event: CloudEvent, broker?: BrokerRef): Promise<void> {
     const url = this.ingressUrl(broker);
+    // Known unreachable: say so now rather than after the publish timeout.
+    const problem = this.sinkReachability?.problem;
+    if (problem) throw new PublishError(503, problem);
     const message = toHttpBinary(this.options.overrides(event));
     let headers = message.headers;
     let response;
@@ -42,7 +58,8 @@ export class KnativeHttpBus implements Bus {
       if (this.options.sinkToken) headers = { ...headers, authorization: `Bearer ${this.options.sinkToken()}` };
       response = await httpPost(url, headers, message.body, this.options.publishTimeoutMs);
     } catch (err) {
-      throw new PublishError(503, `broker ${url.href} is unreachable: ${(err as Error).message}`);
+      if (isConnectionFailure(err)) this.watchSink().report(err);
+      throw new PublishError(503, `broker ${url.href} is unreachable: ${causeOf(err)}`);
     }
     if (response.status >= 200 && response.status < 300) return;
     const reason = reasonOf(response.body) ?? `broker answered ${response.status}`;
@@ -60,7 +77,33 @@ export class KnativeHttpBus implements Bus {
   }
 
   close(): Promise<void> {
+    this.sinkReachability?.stop();
     return this.receiver.drain();
+  }
+
+  /** The broker ingress's port answering a TCP connection is what a publish needs first. */
+  private watchSink(): Reachability {
+    const { hostname, port, protocol } = this.options.sink;
+    this.sinkReachability ??= new Reachability({
+      what: `broker ${this.options.sink.origin}`,
+      healthyMs: 5_000,
+      unhealthyMs: 1_000,
+      log: this.options.log ?? SILENT,
+      probe: () =>
+        new Promise<void>((resolve, reject) => {
+          const socket = connect({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port || (protocol === 'https:' ? 443 : 80)), timeout: 1_000 });
+          socket.once('connect', () => {
+            socket.destroy();
+            resolve();
+          });
+          socket.once('timeout', () => {
+            socket.destroy();
+            reject(Object.assign(new Error('connect timed out'), { code: 'ETIMEDOUT' }));
+          });
+          socket.once('error', reject);
+        }),
+    });
+    return this.sinkReachability;
   }
 }
 
