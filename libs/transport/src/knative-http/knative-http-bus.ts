@@ -6,6 +6,7 @@ import type { EventOverrides } from '../overrides';
 import { DeliveryReceiver } from './delivery-receiver';
 import { httpPost } from './http-client';
 import type { TokenSource } from './sink-token';
+import { traceHeaders } from '../tracing/trace-context';
 
 export interface KnativeHttpBusOptions {
   /** K_SINK: the broker ingress this service publishes to by default. */
@@ -36,7 +37,8 @@ export class KnativeHttpBus implements Bus {
   async publish(event: CloudEvent, broker?: BrokerRef): Promise<void> {
     const url = this.ingressUrl(broker);
     const message = toHttpBinary(this.options.overrides(event));
-    let headers = message.headers;
+    // The active span (the ingress that took the event in) is the broker ingress's parent.
+    let headers = { ...message.headers, ...traceHeaders() };
     let response;
     try {
       if (this.options.sinkToken) headers = { ...headers, authorization: `Bearer ${this.options.sinkToken()}` };
