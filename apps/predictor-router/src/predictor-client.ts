@@ -28,8 +28,8 @@ export function protocolOfPath(path: string): 'seldon' | 'tensorflow' | 'v2' {
 
 /**
  * Calls a predictor over HTTP with Seldon's request id header, in an HTTP client span (child of
- * the delivery being handled) whose `traceparent` the predictor receives, as Seldon's executor
- * passes its trace on to the models it calls.
+ * the delivery being handled) whose `traceparent` header the predictor receives, so that a
+ * predictor that traces continues the event's trace.
  */
 @Injectable()
 export class PredictorClient {
