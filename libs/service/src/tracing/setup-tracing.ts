@@ -6,8 +6,6 @@ import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trac
 import type { TracingSettings } from './tracing.settings';
 
 export interface Tracing {
-  /** Where spans go; undefined when none are exported. */
-  exportsTo?: URL;
   /** Exports what is still buffered and stops the exporter. */
   shutdown(): Promise<void>;
 }
@@ -37,7 +35,7 @@ export function setupTracing(serviceName: string, settings: TracingSettings): Tr
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: url.href }))],
   });
   trace.setGlobalTracerProvider(provider);
-  return (installed = { exportsTo: url, shutdown: () => provider.shutdown() });
+  return (installed = { shutdown: () => provider.shutdown() });
 }
 
 /** The traces URL: the signal-specific one as it is, else `v1/traces` under the base (OTLP exporter specification). */

@@ -23,7 +23,7 @@ export interface SpanSpec {
 }
 
 /** The event's attributes on a span (OpenTelemetry's CloudEvents conventions). */
-export function eventAttributes(event: CloudEvent): Attributes {
+function eventAttributes(event: CloudEvent): Attributes {
   const attributes: Attributes = {
     'cloudevents.event_id': event.id,
     'cloudevents.event_type': event.type,

@@ -16,8 +16,8 @@ import { withExtensions, type CloudEvent } from '@seldon-eventing/cloudevents';
  */
 const propagator = new W3CTraceContextPropagator();
 
-export const TRACEPARENT = 'traceparent';
-export const TRACESTATE = 'tracestate';
+const TRACEPARENT = 'traceparent';
+const TRACESTATE = 'tracestate';
 
 /** Headers as node:http, undici and kafkajs give them: strings, string lists or Buffers. */
 export type CarrierHeaders = Record<string, string | Buffer | (string | Buffer)[] | undefined | null>;
@@ -38,16 +38,16 @@ function hasValidSpan(ctx: Context): boolean {
 }
 
 /** The trace context of HTTP headers or Kafka record headers; the root context when they carry none valid. */
-export function contextFromHeaders(headers: CarrierHeaders | undefined, parent: Context = ROOT_CONTEXT): Context {
-  if (!headers) return parent;
-  return propagator.extract(parent, headers, headerGetter);
+export function contextFromHeaders(headers: CarrierHeaders | undefined): Context {
+  if (!headers) return ROOT_CONTEXT;
+  return propagator.extract(ROOT_CONTEXT, headers, headerGetter);
 }
 
 /** The trace context of an event's distributed-tracing extension; the root context when it has none valid. */
-export function contextFromEvent(event: CloudEvent, parent: Context = ROOT_CONTEXT): Context {
+export function contextFromEvent(event: CloudEvent): Context {
   const { extensions } = event;
-  if (extensions[TRACEPARENT] === undefined) return parent;
-  return propagator.extract(parent, { [TRACEPARENT]: extensions[TRACEPARENT], [TRACESTATE]: extensions[TRACESTATE] }, headerGetter);
+  if (extensions[TRACEPARENT] === undefined) return ROOT_CONTEXT;
+  return propagator.extract(ROOT_CONTEXT, { [TRACEPARENT]: extensions[TRACEPARENT], [TRACESTATE]: extensions[TRACESTATE] }, headerGetter);
 }
 
 /**
