@@ -66,7 +66,6 @@ export function deliverySpan(system: MessagingSystem, destination: string, trigg
       'messaging.operation.name': 'deliver',
       'messaging.destination.name': destination,
       'messaging.destination.subscription.name': trigger,
-      'messaging.consumer.group.name': trigger,
       ...eventAttributes(event),
     }),
   };
