@@ -21,7 +21,8 @@ metadata: { name: ml, namespace: models }
 const PAYLOAD = '{"data":{"ndarray":[[5.1,3.5,1.4,0.2]]}}';
 
 /** A bus that records what it is given and refuses what `refusal` says it should. */
-class RecordingBus implements Pick<Bus, 'publish'> {
+class RecordingBus implements Pick<Bus, 'publish' | 'backend'> {
+  readonly backend = 'knative';
   readonly published: { event: CloudEvent; broker?: BrokerRef }[] = [];
   refusal: (event: CloudEvent) => Error | undefined = () => undefined;
 
