@@ -44,10 +44,23 @@ describe.each(BACKENDS)('traces on the %s backend', (backend) => {
     return events.find((e) => e.type === RESPONSE && String(e.traceparent).includes(traceId)) as Record<string, any>;
   }
 
-  /** The trace's spans, once every service's span of the flow was exported. */
+  /**
+   * The trace's spans, once every hop's span was exported: each process exports on its own
+   * schedule, and a delivery's span ends only after its subscriber's, so one arriving says
+   * nothing of the others.
+   */
   async function traceOf(traceId: string): Promise<ReceivedSpan[]> {
     const spans = () => receiver.spans.filter((s) => s.traceId === traceId);
-    await waitFor(() => spans().some((s) => s.service === 'event-display') && spans().some((s) => s.service === 'model-server'), {
+    const hops = [
+      [ingressService, ingressName],
+      ['predictor-router', handling(PREDICTOR_TRIGGER)],
+      ['predictor-router', 'POST'],
+      ['model-server', 'POST /api/v1.0/predictions'],
+      ['response-publisher', handling(PUBLISHER_TRIGGER)],
+      ['event-display', handling(DISPLAY_TRIGGER)],
+      ...(backend === 'knative' ? [PREDICTOR_TRIGGER, PUBLISHER_TRIGGER, DISPLAY_TRIGGER].map((t) => ['broker', `deliver ${t}`]) : []),
+    ];
+    await waitFor(() => hops.every(([service, name]) => spans().some((s) => s.service === service && s.name === name)), {
       what: () => `the spans of trace ${traceId}; received ${JSON.stringify(spans().map((s) => [s.service, s.name]))}, refused ${receiver.refused}`,
       intervalMs: 100,
     });
