@@ -42,17 +42,26 @@ const PROTOCOL_PATHS: readonly [SeldonProtocol, RegExp][] = [
 ];
 const PREDICTOR_PATHS: readonly RegExp[] = PROTOCOL_PATHS.map(([, re]) => re);
 
-/** A prediction path's protocol, and the model it names (tensorflow and v2), still URI-encoded. */
+/** A prediction path's protocol, and the model it names (tensorflow and v2), URI-decoded. */
 export interface ProtocolPath {
   protocol: SeldonProtocol;
   model?: string;
 }
 
-/** The protocol of a bare prediction path such as `/v2/models/classifier/infer`; undefined for any other path. */
+/**
+ * The protocol of a bare prediction path such as `/v2/models/classifier/infer`; undefined for any
+ * other path, and for a model name that does not URI-decode.
+ */
 export function protocolOfPath(path: string): ProtocolPath | undefined {
   for (const [protocol, re] of PROTOCOL_PATHS) {
     const match = re.exec(path);
-    if (match) return match[1] === undefined ? { protocol } : { protocol, model: match[1] };
+    if (!match) continue;
+    if (match[1] === undefined) return { protocol };
+    try {
+      return { protocol, model: decodeURIComponent(match[1]) };
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }
@@ -156,7 +165,6 @@ export function gatewayTarget(path: string): GatewayTarget | undefined {
   try {
     namespace = decodeURIComponent(match[1]);
     deployment = decodeURIComponent(match[2]);
-    if (protocolPath.model !== undefined) protocolPath.model = decodeURIComponent(protocolPath.model);
   } catch {
     throw new SeldonPayloadError(`'${path}' is not a valid URI path`, 404);
   }
