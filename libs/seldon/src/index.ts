@@ -59,9 +59,8 @@ export {
   type SeldonStatus,
   type SeldonTensor,
 } from './protocol-v1';
-export { parseTfPredictRequest, tensorShape, type TfError, type TfPredictRequest } from './protocol-tensorflow';
+export { parseTfPredictRequest, type TfError, type TfPredictRequest } from './protocol-tensorflow';
 export {
-  V2_DATATYPES,
   parseV2InferenceRequest,
   type V2Datatype,
   type V2Error,
@@ -70,7 +69,7 @@ export {
   type V2RequestInput,
   type V2ResponseOutput,
 } from './protocol-v2';
-export { REQUEST_EXAMPLES, validateRequest } from './protocols';
+export { validateRequest } from './protocols';
 export {
   DEFAULT_RESPONSE_SPECVERSION,
   PATH_EXTENSION,

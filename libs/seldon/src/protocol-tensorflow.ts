@@ -34,7 +34,7 @@ function isBinary(value: unknown): boolean {
 }
 
 /** The shape of a tensor value (`[]` for a scalar); a SeldonPayloadError names the field that is no tensor. */
-export function tensorShape(value: unknown, field: string): number[] {
+function tensorShape(value: unknown, field: string): number[] {
   if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' || isBinary(value)) return [];
   if (!Array.isArray(value)) fail(`${field} must be a number, string, boolean, {"b64": ...} or a list of them, got ${jsonTypeOf(value)}`);
   if (value.length === 0) return [0];

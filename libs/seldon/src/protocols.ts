@@ -3,13 +3,6 @@ import { parseJsonBody, parseSeldonMessage, SeldonPayloadError } from './protoco
 import { parseV2InferenceRequest } from './protocol-v2';
 import type { SeldonProtocol } from './paths';
 
-/** What each protocol's request body is, for messages that tell a client what to send. */
-export const REQUEST_EXAMPLES: Record<SeldonProtocol, string> = {
-  seldon: '{"data":{"ndarray":[[5.1,3.5,1.4,0.2]]}}',
-  tensorflow: '{"instances":[[5.1,3.5,1.4,0.2]]}',
-  v2: '{"inputs":[{"name":"predict","shape":[1,4],"datatype":"FP64","data":[5.1,3.5,1.4,0.2]}]}',
-};
-
 const VALIDATORS: Record<SeldonProtocol, (message: unknown) => unknown> = {
   seldon: parseSeldonMessage,
   tensorflow: parseTfPredictRequest,
