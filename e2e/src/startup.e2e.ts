@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { PORT_OFFSET } from './support/flow';
+import { flowPorts } from './support/flow';
 import { waitFor } from './support/wait';
 const { ROOT, servicesFor } = require('../../tools/run/services.js');
 
@@ -11,15 +11,7 @@ const { ROOT, servicesFor } = require('../../tools/run/services.js');
  */
 describe('npm start on the knative backend', () => {
   const services: { name: string; portEnv: string }[] = servicesFor('knative');
-  const base = 18000 + PORT_OFFSET;
-  const ports: Record<string, string> = {
-    BROKER_PORT: String(base + 80),
-    INGRESS_ADAPTER_PORT: String(base + 81),
-    PREDICTOR_ROUTER_PORT: String(base + 82),
-    RESPONSE_PUBLISHER_PORT: String(base + 83),
-    EVENT_DISPLAY_PORT: String(base + 84),
-    MODEL_SERVER_PORT: String(base + 90),
-  };
+  const ports = flowPorts('knative');
   let child: ChildProcess;
   let exited: Promise<unknown>;
   const output: string[] = [];

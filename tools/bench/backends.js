@@ -4,7 +4,9 @@
 const { startServices, servicesFor } = require('../run/services');
 const { startKafka } = require('../kafka/kafka');
 const { benchManifests } = require('./manifests');
+const path = require('node:path');
 const { startHttpSink, startKafkaSink } = require('./sink');
+const { startOtlpSink } = require('./otlp-sink');
 const { startHttpCeiling } = require('./ceiling-http');
 const { startKafkaCeiling } = require('./ceiling-kafka');
 const { kafkaClient, producerOf, batchingProducer } = require('./kafka-client');
@@ -23,6 +25,8 @@ const PORTS = {
   KAFKA_DISPATCHER_PORT: 85,
   MODEL_SERVER_PORT: 90,
 };
+/** The OTLP sink's port, as an offset from the port base, with --tracing on. */
+const OTLP_PORT = 95;
 
 /**
  * What the backend's flow needs: no event-display (see manifests.js), no unused front door, and
@@ -34,11 +38,17 @@ function productServices(backend) {
   return servicesFor(backend).filter((s) => !unused.includes(s.name));
 }
 
-/** Starts the services in order, each with its own env so that one may run under the profiler. */
-async function startProduct({ backend, env, profile, profileDir, output, cleanup }) {
+/**
+ * Starts the services in order, each with its own env so that one may run under the profiler;
+ * without `metrics`, each with prom-client's recording made a no-op (metrics-off.js).
+ */
+async function startProduct({ backend, env, profile, profileDir, metrics = true, output, cleanup }) {
   const services = {};
   for (const service of productServices(backend)) {
-    const own = service.name === profile ? { SERVICE_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {};
+    const args = [];
+    if (!metrics) args.push(`--require=${path.join(__dirname, 'metrics-off.js')}`);
+    if (service.name === profile) args.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
+    const own = args.length > 0 ? { SERVICE_NODE_ARGS: args.join(' ') } : {};
     const started = await startServices({ env: { ...env, ...own }, backend, output, only: [service.name] });
     Object.assign(services, started);
     cleanup.push(() => started[service.name].stop());
@@ -49,7 +59,28 @@ async function startProduct({ backend, env, profile, profileDir, output, cleanup
 function baseEnv(options, manifestsDir) {
   const env = { ...process.env, EVENTING_MANIFESTS: manifestsDir, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
   for (const [name, offset] of Object.entries(PORTS)) env[name] = String(options.portBase + offset);
+  if (options.otlpUrl) env.OTEL_EXPORTER_OTLP_ENDPOINT = options.otlpUrl;
   return env;
+}
+
+/**
+ * With `tracing`, an OTLP sink the services export to; `take()` says how many spans arrived
+ * since it was last asked.
+ */
+async function startTracing(options, cleanup) {
+  if (!options.tracing) return undefined;
+  // In the services' band of ports (port-base + 80..90), below the ephemeral range.
+  const sink = await startOtlpSink(options.portBase + OTLP_PORT);
+  cleanup.push(sink.stop);
+  options.otlpUrl = sink.url;
+  let seen = 0;
+  return {
+    take() {
+      const spans = sink.stats.spans - seen;
+      seen = sink.stats.spans;
+      return spans;
+    },
+  };
 }
 
 /** Runs `steps` in reverse: everything started so far, stopped. */
@@ -134,9 +165,11 @@ async function kafka(options, cleanup) {
 async function startBackend(backend, options) {
   const cleanup = [];
   try {
+    const spans = await startTracing(options, cleanup);
     const setup = await (backend === 'knative' ? knative : kafka)(options, cleanup);
     return {
       ...setup,
+      spans,
       backend,
       pids: () => ({ ...Object.fromEntries(Object.entries(setup.services).map(([name, s]) => [name, s.pid])), ...setup.extraPids }),
       stop: () => unwind(cleanup),

@@ -24,6 +24,8 @@ const USAGE = `usage: npm run bench -- [options]
   --out <dir>                   where latest.json and latest.svg go (default bench-results; BENCH_OUT)
   --profile <service>           run that service under the CPU profiler; profiles go to <out>/profiles
   --port-base <port>            services listen on port-base + 80..90 (default 24000, below the ephemeral port range; BENCH_PORT_BASE)
+  --metrics on|off              off: the services' metric recording is made a no-op, to measure its cost (default on; BENCH_METRICS)
+  --tracing on|off              on: the services export spans of every event over OTLP/HTTP to a sink the bench runs (default off; BENCH_TRACING)
 With the kafka backend, Kafka is started for the run unless KAFKA_BROKERS names one.`;
 
 function parseArgs(argv, env) {
@@ -37,6 +39,8 @@ function parseArgs(argv, env) {
     out: env.BENCH_OUT ?? path.join(ROOT, 'bench-results'),
     profile: undefined,
     portBase: Number(env.BENCH_PORT_BASE ?? 24000),
+    metrics: env.BENCH_METRICS ?? 'on',
+    tracing: env.BENCH_TRACING ?? 'off',
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s);
@@ -50,11 +54,14 @@ function parseArgs(argv, env) {
     else if (flag === '--out') opts.out = path.resolve(value());
     else if (flag === '--profile') opts.profile = value();
     else if (flag === '--port-base') opts.portBase = Number(value());
+    else if (flag === '--metrics') opts.metrics = value();
+    else if (flag === '--tracing') opts.tracing = value();
     else if (flag === '--help' || flag === '-h') opts.help = true;
     else throw new Error(`unknown option '${argv[i]}'`);
   }
   opts.backends = opts.backends === 'all' ? ['knative', 'kafka'] : opts.backends.split(',');
   if (!opts.backends.every((b) => ['knative', 'kafka'].includes(b))) throw new Error(`--backend must be knative, kafka or all`);
+  for (const name of ['metrics', 'tracing']) if (!['on', 'off'].includes(opts[name])) throw new Error(`--${name} must be on or off`);
   opts.durationMs = 1000 * Number(opts.duration ?? (opts.smoke ? 2 : 4));
   opts.warmupMs = 500;
   for (const [name, v] of Object.entries({ duration: opts.durationMs, rate: opts.rate, concurrency: opts.concurrency ?? 1, 'port-base': opts.portBase })) {
@@ -103,7 +110,14 @@ async function runBackend(backend, opts, records) {
   // Services log at LOG_LEVEL (default warn), so what they print is worth seeing.
   const output = (name, line) => log(`${name} | ${line}`);
   log(`bench: starting the ${backend} backend`);
-  const setup = await startBackend(backend, { portBase: opts.portBase, profile: opts.profile, profileDir: path.join(opts.out, 'profiles'), output });
+  const setup = await startBackend(backend, {
+    portBase: opts.portBase,
+    profile: opts.profile,
+    profileDir: path.join(opts.out, 'profiles'),
+    metrics: opts.metrics === 'on',
+    tracing: opts.tracing === 'on',
+    output,
+  });
   let triggers = 1;
   try {
     await warmUp(setup, opts);
@@ -119,9 +133,10 @@ async function runBackend(backend, opts, records) {
         // Right after, whatever else the machine is doing then weighs on both alike.
         const ceilingMeter = new ResourceMeter({ ...setup.ceilingPids, ...setup.extraPids });
         const ceilingRun = await runOn({ send: ceiling, sink: setup.sink, scenario, knees, opts, meter: ceilingMeter });
-        const record = scenarioRecord({ backend, entry, scenario, run, ceiling: ceilingRun });
+        const record = { ...scenarioRecord({ backend, entry, scenario, run, ceiling: ceilingRun }), metrics: opts.metrics, tracing: opts.tracing };
+        if (setup.spans) record.spans_exported = setup.spans.take();
         records.push(record);
-        log(`bench: ${backend} ${entry} ${scenario.name} (${record.load}): ${record.events_per_s} ev/s, p99 ${record.p99_ms} ms, ceiling ${record.ceiling_events_per_s} ev/s (${record.ceiling_load}), ratio ${record.ratio}, lost ${record.lost}, duplicates ${record.duplicates}`);
+        log(`bench: ${backend} ${entry} ${scenario.name} (${record.load}): ${record.events_per_s} ev/s, p99 ${record.p99_ms} ms, ceiling ${record.ceiling_events_per_s} ev/s (${record.ceiling_load}), ratio ${record.ratio}, lost ${record.lost}, duplicates ${record.duplicates}, CPU ${record.cpu_ms_per_event} ms/ev (metrics ${opts.metrics}, tracing ${opts.tracing}${setup.spans ? `, ${record.spans_exported} spans exported` : ''})`);
       }
     }
   } finally {

@@ -1,5 +1,5 @@
 import { defineSettings, setting, type SettingsOf } from '@seldon-eventing/settings';
-import { authSettings, portSettings, serviceSettings } from '@seldon-eventing/service';
+import { authSettings, portSettings, serviceSettings, tracingSettings } from '@seldon-eventing/service';
 import { topologySettings } from '@seldon-eventing/topology';
 import { transportSettings } from '@seldon-eventing/transport';
 
@@ -33,4 +33,4 @@ export const brokerSettings = defineSettings('Embedded broker (knative backend)'
 export type BrokerSettings = SettingsOf<typeof brokerSettings>;
 
 /** Every settings group the broker reads (the README's settings table is generated from these). */
-export const SETTINGS = [serviceSettings, portSettings, topologySettings, transportSettings, authSettings, brokerSettings];
+export const SETTINGS = [serviceSettings, tracingSettings, portSettings, topologySettings, transportSettings, authSettings, brokerSettings];

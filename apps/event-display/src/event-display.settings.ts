@@ -1,5 +1,5 @@
 import { defineSettings, setting, type SettingsOf } from '@seldon-eventing/settings';
-import { portSettings, serviceIdentitySettings, serviceSettings } from '@seldon-eventing/service';
+import { portSettings, serviceIdentitySettings, serviceSettings, tracingSettings } from '@seldon-eventing/service';
 import { topologySettings } from '@seldon-eventing/topology';
 import { transportSettings } from '@seldon-eventing/transport';
 
@@ -10,4 +10,4 @@ export const eventDisplaySettings = defineSettings('Event display', {
 export type EventDisplaySettings = SettingsOf<typeof eventDisplaySettings>;
 
 /** Every settings group the event-display reads (the README's settings table is generated from these). */
-export const SETTINGS = [serviceSettings, portSettings, topologySettings, serviceIdentitySettings, transportSettings, eventDisplaySettings];
+export const SETTINGS = [serviceSettings, tracingSettings, portSettings, topologySettings, serviceIdentitySettings, transportSettings, eventDisplaySettings];

@@ -39,7 +39,8 @@ const TF_PAYLOAD = '{"instances":[[5.1,3.5,1.4,0.2]]}';
 const PAYLOAD = '{"data":{"ndarray":[[5.1,3.5,1.4,0.2]]}}';
 
 /** A bus that records what it is given and refuses what `refusal` says it should. */
-class RecordingBus implements Pick<Bus, 'publish'> {
+class RecordingBus implements Pick<Bus, 'publish' | 'backend'> {
+  readonly backend = 'knative';
   readonly published: { event: CloudEvent; broker?: BrokerRef }[] = [];
   refusal: (event: CloudEvent) => Error | undefined = () => undefined;
 

@@ -15,7 +15,7 @@ import {
 } from '@seldon-eventing/seldon';
 import { BUS } from '@seldon-eventing/service';
 import { Topology } from '@seldon-eventing/topology';
-import { PublishError, type BrokerRef, type Bus } from '@seldon-eventing/transport';
+import { brokerDestination, incomingContext, ingressSpan, inSpan, PublishError, withTraceContext, type BrokerRef, type Bus } from '@seldon-eventing/transport';
 
 /** A refusal the controller answers with: status and reason. */
 export class Refusal extends Error {
@@ -42,12 +42,14 @@ export const INGRESS_SOURCE = 'seldon-eventing/ingress-adapter';
  *    (404 naming that path for another protocol's) become `seldon.<deployment>.<namespace>.request`
  *    events, carrying a given Seldon-Puid as `seldonpuid`.
  * 4. Each event is published; the answer is 202 only once the bus acknowledged all of them.
+ *    Each is taken in by a span continuing the request's `traceparent` (else the event's
+ *    distributed-tracing extension), and carries that span's trace when it has no extension.
  */
 @Injectable()
 export class FrontDoor {
   constructor(
     private readonly topology: Topology,
-    @Inject(BUS) private readonly bus: Pick<Bus, 'publish'>,
+    @Inject(BUS) private readonly bus: Pick<Bus, 'publish' | 'backend'>,
   ) {}
 
   async acceptEvents(broker: BrokerRef, headers: HttpHeaders, body: Buffer): Promise<string[]> {
@@ -61,7 +63,7 @@ export class FrontDoor {
     }
     if (events.length === 0) throw new Refusal(400, 'the batch holds no events');
     events.forEach((event) => this.checkSeldonRequest(event));
-    return this.publishAll(events, broker);
+    return this.publishAll(events, broker, headers);
   }
 
   async acceptPrediction(broker: BrokerRef, target: GatewayTarget, headers: HttpHeaders, body: Buffer): Promise<string> {
@@ -76,7 +78,7 @@ export class FrontDoor {
       data: body,
       extensions: puid ? { seldonpuid: puid } : undefined,
     });
-    const [id] = await this.publishAll([event], broker);
+    const [id] = await this.publishAll([event], broker, headers);
     return id;
   }
 
@@ -116,11 +118,13 @@ export class FrontDoor {
     }
   }
 
-  private async publishAll(events: CloudEvent[], broker: BrokerRef): Promise<string[]> {
+  private async publishAll(events: CloudEvent[], broker: BrokerRef, headers: HttpHeaders): Promise<string[]> {
     const accepted: string[] = [];
+    const destination = brokerDestination(this.bus.backend, broker);
     for (const event of events) {
       try {
-        await this.bus.publish(event, broker);
+        const span = ingressSpan(this.bus.backend, destination, event);
+        await inSpan(span, incomingContext(headers, event), () => this.bus.publish(withTraceContext(event), broker));
       } catch (err) {
         const status = err instanceof PublishError ? err.status : 503;
         throw new Refusal(status, `event ${event.id} not accepted: ${(err as Error).message}`, accepted);

@@ -1,6 +1,6 @@
-import { authSettings, portSettings, serviceSettings } from '@seldon-eventing/service';
+import { authSettings, portSettings, serviceSettings, tracingSettings } from '@seldon-eventing/service';
 import { topologySettings } from '@seldon-eventing/topology';
 import { transportSettings } from '@seldon-eventing/transport';
 
 /** Every settings group the ingress-adapter reads (the README's settings table is generated from these). */
-export const SETTINGS = [serviceSettings, portSettings, topologySettings, authSettings, transportSettings];
+export const SETTINGS = [serviceSettings, tracingSettings, portSettings, topologySettings, authSettings, transportSettings];

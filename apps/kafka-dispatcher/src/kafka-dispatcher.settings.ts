@@ -1,6 +1,6 @@
-import { portSettings, serviceIdentitySettings, serviceSettings } from '@seldon-eventing/service';
+import { portSettings, serviceIdentitySettings, serviceSettings, tracingSettings } from '@seldon-eventing/service';
 import { topologySettings } from '@seldon-eventing/topology';
 import { transportSettings } from '@seldon-eventing/transport';
 
 /** Every settings group the kafka-dispatcher reads (the README's settings table is generated from these). */
-export const SETTINGS = [serviceSettings, portSettings, topologySettings, serviceIdentitySettings, transportSettings];
+export const SETTINGS = [serviceSettings, tracingSettings, portSettings, topologySettings, serviceIdentitySettings, transportSettings];

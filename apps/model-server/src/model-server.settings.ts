@@ -1,5 +1,5 @@
 import { defineSettings, setting, type SettingsOf } from '@seldon-eventing/settings';
-import { portSettings, serviceSettings } from '@seldon-eventing/service';
+import { portSettings, serviceSettings, tracingSettings } from '@seldon-eventing/service';
 import { DEFAULT_MODEL_URI } from './config';
 
 export const modelServerSettings = defineSettings('Model server', {
@@ -18,4 +18,4 @@ export const modelServerSettings = defineSettings('Model server', {
 export type ModelServerSettings = SettingsOf<typeof modelServerSettings>;
 
 /** Every settings group the model-server reads (the README's settings table is generated from these). */
-export const SETTINGS = [serviceSettings, portSettings, modelServerSettings];
+export const SETTINGS = [serviceSettings, tracingSettings, portSettings, modelServerSettings];

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { isSeldonIngressPath, parseSeldonMessage, seldonError, seldonIngressDeployment, SELDON_PUID_HEADER, SeldonPayloadError } from '@seldon-eventing/seldon';
 import { sendJson, type RawRequest, type RawRoute } from '@seldon-eventing/service';
+import { contextFromHeaders, failSpan, httpServerSpan, inSpan } from '@seldon-eventing/transport';
 import type { LogisticRegressionModel } from './model/iris-model';
 import { predictMessage } from './model/prediction';
 
@@ -23,6 +24,7 @@ const log = new Logger('Predictions');
  *    one up too); it goes back in the Seldon-Puid header, on failures too, and in `meta.puid`.
  * 3. Failures answer Seldon's FAILURE body: a bad payload 400 MICROSERVICE_BAD_DATA, a bug 500
  *    MICROSERVICE_INTERNAL_ERROR, as the Python wrapper's handlers do.
+ * A prediction is an HTTP server span continuing the caller's `traceparent`.
  */
 export function predictionRoute(model: LogisticRegressionModel): RawRoute {
   return {
@@ -35,7 +37,12 @@ export function predictionRoute(model: LogisticRegressionModel): RawRoute {
         if (!(err instanceof SeldonPayloadError)) throw err;
         return sendJson(res, err.status, err.toSeldonStatus());
       }
-      predict(model, request, res);
+      return inSpan(httpServerSpan('POST', request.path), contextFromHeaders(request.headers), (span) => {
+        predict(model, request, res);
+        if (!span.isRecording()) return;
+        span.setAttribute('http.response.status_code', res.statusCode);
+        if (res.statusCode >= 500) failSpan(span, new Error(`answered ${res.statusCode}`), String(res.statusCode));
+      });
     },
   };
 }

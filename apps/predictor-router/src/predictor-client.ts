@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Histogram } from 'prom-client';
-import { httpPost, HttpTimeoutError, type HttpResponse } from '@seldon-eventing/transport';
+import { context } from '@opentelemetry/api';
+import { failSpan, httpClientSpan, httpPost, HttpTimeoutError, inSpan, traceHeaders, type HttpResponse } from '@seldon-eventing/transport';
 import { SELDON_PUID_HEADER } from '@seldon-eventing/seldon';
 import { predictorRouterSettings } from './predictor-router.settings';
 import type { PredictorTarget } from './predictor-targets';
@@ -25,21 +26,34 @@ export function protocolOfPath(path: string): 'seldon' | 'tensorflow' | 'v2' {
   return 'seldon';
 }
 
-/** Calls a predictor over HTTP with Seldon's request id header. */
+/**
+ * Calls a predictor over HTTP with Seldon's request id header, in an HTTP client span (child of
+ * the delivery being handled) whose `traceparent` header the predictor receives, so that a
+ * predictor that traces continues the event's trace.
+ */
 @Injectable()
 export class PredictorClient {
   private readonly timeoutMs = predictorRouterSettings.read().predictorTimeoutMs;
 
-  async predict(target: PredictorTarget, body: Buffer, contentType: string, puid: string): Promise<HttpResponse> {
+  predict(target: PredictorTarget, body: Buffer, contentType: string, puid: string): Promise<HttpResponse> {
     const { url, name } = target;
-    const done = clientRequests.startTimer({ deployment_name: name.deployment, namespace: name.namespace, protocol: protocolOfPath(url.pathname) });
-    try {
-      const response = await httpPost(url, { 'content-type': contentType, [SELDON_PUID_HEADER]: puid }, body, this.timeoutMs);
-      done({ code: String(response.status) });
-      return response;
-    } catch (err) {
-      done({ code: err instanceof HttpTimeoutError ? 'timeout' : 'error' });
-      throw err;
-    }
+    const protocol = protocolOfPath(url.pathname);
+    const span = httpClientSpan('POST', url, { 'seldon.deployment': name.deployment, 'seldon.namespace': name.namespace, 'seldon.protocol': protocol, 'seldon.puid': puid });
+    return inSpan(span, context.active(), async (active) => {
+      const done = clientRequests.startTimer({ deployment_name: name.deployment, namespace: name.namespace, protocol });
+      try {
+        const response = await httpPost(url, { 'content-type': contentType, [SELDON_PUID_HEADER]: puid, ...traceHeaders() }, body, this.timeoutMs);
+        done({ code: String(response.status) });
+        if (active.isRecording()) {
+          active.setAttribute('http.response.status_code', response.status);
+          // HTTP client conventions: any status of 400 or more fails the call.
+          if (response.status >= 400) failSpan(active, new Error(`predictor answered ${response.status}`), String(response.status));
+        }
+        return response;
+      } catch (err) {
+        done({ code: err instanceof HttpTimeoutError ? 'timeout' : 'error' });
+        throw err;
+      }
+    });
   }
 }

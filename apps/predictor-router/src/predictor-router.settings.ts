@@ -1,5 +1,5 @@
 import { defineSettings, setting, type SettingsOf } from '@seldon-eventing/settings';
-import { portSettings, serviceSettings } from '@seldon-eventing/service';
+import { portSettings, serviceSettings, tracingSettings } from '@seldon-eventing/service';
 import { topologySettings } from '@seldon-eventing/topology';
 import { transportSettings } from '@seldon-eventing/transport';
 
@@ -14,4 +14,4 @@ export const predictorRouterSettings = defineSettings('Predictor router', {
 export type PredictorRouterSettings = SettingsOf<typeof predictorRouterSettings>;
 
 /** Every settings group the predictor-router reads (the README's settings table is generated from these). */
-export const SETTINGS = [serviceSettings, portSettings, topologySettings, transportSettings, predictorRouterSettings];
+export const SETTINGS = [serviceSettings, tracingSettings, portSettings, topologySettings, transportSettings, predictorRouterSettings];

@@ -1,5 +1,5 @@
 import { defineSettings, setting, type SettingsOf } from '@seldon-eventing/settings';
-import { portSettings, serviceIdentitySettings, serviceSettings } from '@seldon-eventing/service';
+import { portSettings, serviceIdentitySettings, serviceSettings, tracingSettings } from '@seldon-eventing/service';
 import { topologySettings } from '@seldon-eventing/topology';
 import { transportSettings } from '@seldon-eventing/transport';
 
@@ -11,4 +11,4 @@ export const responsePublisherSettings = defineSettings('Response publisher', {
 export type ResponsePublisherSettings = SettingsOf<typeof responsePublisherSettings>;
 
 /** Every settings group the response-publisher reads (the README's settings table is generated from these). */
-export const SETTINGS = [serviceSettings, portSettings, topologySettings, serviceIdentitySettings, transportSettings, responsePublisherSettings];
+export const SETTINGS = [serviceSettings, tracingSettings, portSettings, topologySettings, serviceIdentitySettings, transportSettings, responsePublisherSettings];

@@ -38,21 +38,28 @@ export const PORT_OFFSET = Number(process.env.E2E_PORT_OFFSET ?? 0);
 
 export const PORT_BASE: Record<Backend, number> = { knative: 18000 + PORT_OFFSET, kafka: 28000 + PORT_OFFSET };
 
-/**
- * Starts every service of a backend on ports of its own, so runs do not collide with `npm start`;
- * each ready before the next unless `waitReady` is false.
- */
-export async function startFlow(backend: Backend, extraEnv: NodeJS.ProcessEnv = {}, { waitReady = true } = {}): Promise<Flow> {
+/** The ports of a backend's flow in the suites, as the services' port variables. */
+export function flowPorts(backend: Backend): Record<string, string> {
   const base = PORT_BASE[backend];
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    EVENTING_TRANSPORT: backend,
+  return {
     BROKER_PORT: String(base + 80),
     INGRESS_ADAPTER_PORT: String(base + 81),
     PREDICTOR_ROUTER_PORT: String(base + 82),
     RESPONSE_PUBLISHER_PORT: String(base + 83),
     EVENT_DISPLAY_PORT: String(base + 84),
     MODEL_SERVER_PORT: String(base + 90),
+  };
+}
+
+/**
+ * Starts every service of a backend on ports of its own, so runs do not collide with `npm start`;
+ * each ready before the next unless `waitReady` is false.
+ */
+export async function startFlow(backend: Backend, extraEnv: NodeJS.ProcessEnv = {}, { waitReady = true } = {}): Promise<Flow> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    EVENTING_TRANSPORT: backend,
+    ...flowPorts(backend),
     EVENTING_MANIFESTS: FLOW_MANIFESTS,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ...extraEnv,

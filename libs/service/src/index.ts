@@ -12,3 +12,4 @@ export * from './run-service';
 export * from './service-info';
 export * from './service.module';
 export * from './service.settings';
+export * from './tracing';

@@ -16,6 +16,7 @@ import { createLogger } from './logger';
 import { Readiness } from './readiness';
 import { ServiceModule } from './service.module';
 import { portSettings, serviceSettings, type PortSettings, type ServiceSettings } from './service.settings';
+import { setupTracing, tracingSettings } from './tracing';
 
 export interface ServiceOptions {
   name: string;
@@ -114,6 +115,7 @@ export async function runService(module: Type<unknown>, options: ServiceOptions)
   const settings = serviceSettings.read();
   const port = servicePort(options, settings, portSettings.read());
   const logger = new Logger(options.name);
+  const tracing = setupTracing(options.name, tracingSettings.read());
   const service = await createServiceApp(module, options, settings);
   const { app, server, summary } = service;
   const readiness = app.get(Readiness);
@@ -130,6 +132,7 @@ export async function runService(module: Type<unknown>, options: ServiceOptions)
     forced.unref();
     try {
       await app.close();
+      await tracing.shutdown().catch((err) => logger.warn(`spans not exported at shutdown: ${(err as Error).message}`));
       process.exit(0);
     } catch (err) {
       logger.error(`shutdown failed: ${(err as Error).stack}`);

@@ -21,3 +21,4 @@ export * from './nest/cloudevents.context';
 export * from './nest/delivery-error.filter';
 export * from './nest/cloudevents.server';
 export * from './nest/type-pattern';
+export * from './tracing';

@@ -1,6 +1,7 @@
+import type { Context } from '@opentelemetry/api';
 import type { CloudEvent } from '@seldon-eventing/cloudevents';
 import { Gauge } from 'prom-client';
-import { deliverOverHttp, eventFields, sendForTrigger, sleep, TriggerMeter, type AttemptOutcome, type Log, type Sender } from '@seldon-eventing/transport';
+import { contextFromEvent, deliverOverHttp, eventFields, sendForTrigger, sleep, TriggerMeter, type AttemptOutcome, type Log, type Sender } from '@seldon-eventing/transport';
 import type { Route } from './routes';
 import { TriggerQueue } from './trigger-queue';
 import { ttlOf, withoutTtl, withTtl } from './ttl';
@@ -22,6 +23,8 @@ export type Reingest = (brokerKey: string, event: CloudEvent) => Promise<void>;
 interface Job {
   event: CloudEvent;
   settled?: () => void;
+  /** The span that took the event in; a replayed event continues its own distributed-tracing extension. */
+  trace?: Context;
 }
 
 /** The dispatchers of this process whose queues /metrics reports (one, but for tests). */
@@ -105,8 +108,8 @@ export class Dispatcher {
   }
 
   /** Queues a delivery, regardless of room (callers that may refuse ask hasRoom first). */
-  enqueue(route: Route, event: CloudEvent, settled?: () => void): void {
-    this.queueOf(route).push({ event, settled });
+  enqueue(route: Route, event: CloudEvent, settled?: () => void, trace?: Context): void {
+    this.queueOf(route).push({ event, settled, trace });
   }
 
   /** A Trigger by `<namespace>/<name>`, as the event log records it. */
@@ -151,7 +154,9 @@ export class Dispatcher {
         deadLetter: sink && ((letter: CloudEvent) => deliverOverHttp(sink, letter)),
         signal: this.abort.signal,
       };
-      const outcome = await sendForTrigger(outbound, (event) => deliverOverHttp(destination, event, http), options, { trigger: compiled.key, log: this.log, meter: this.meterOf(route) });
+      const trace = { parent: job.trace ?? contextFromEvent(job.event), system: 'knative' as const, destination: brokerKey };
+      const report = { trigger: compiled.key, log: this.log, meter: this.meterOf(route), trace };
+      const outcome = await sendForTrigger(outbound, (event) => deliverOverHttp(destination, event, http), options, report);
       if (outcome.kind === 'aborted') this.abandoned++;
       else job.settled?.();
     } catch (err) {

@@ -1,6 +1,7 @@
 import { CloudEventValidationError, httpMode, parseHttp, withExtensions, type CloudEvent, type HttpHeaders } from '@seldon-eventing/cloudevents';
 import type { EventingConfig } from '@seldon-eventing/eventing';
-import { eventFields, type BrokerRef, type Log } from '@seldon-eventing/transport';
+import { context, type Context } from '@opentelemetry/api';
+import { eventFields, incomingContext, ingressSpan, inSpan, withTraceContext, type BrokerRef, type Log } from '@seldon-eventing/transport';
 import { Dispatcher, type DispatcherOptions } from '../dispatch/dispatcher';
 import type { Route } from '../dispatch/routes';
 import { DEFAULT_TTL, ttlOf, withTtl } from '../dispatch/ttl';
@@ -22,6 +23,9 @@ export interface IngressResult {
  * 4. Stamp `knativearrivaltime` and match the broker's Triggers; 429 when one of them is full.
  * 5. With the event log on, append the event and sync it (503 if that fails).
  * 6. Hand it to the dispatcher; 202.
+ * Steps 3 on run in a span continuing the request's `traceparent` header (else the event's
+ * distributed-tracing extension); an event without the extension gets this span's, and each
+ * Trigger's delivery is the span's child.
  */
 export class BrokerIngress {
   private readonly dispatcher: Dispatcher;
@@ -55,19 +59,27 @@ export class BrokerIngress {
       if (err instanceof CloudEventValidationError) return { status: 400, error: err.message };
       throw err;
     }
+    const brokerKey = `${broker.namespace}/${broker.name}`;
+    return inSpan(ingressSpan('knative', brokerKey, event), incomingContext(headers, event), async (span) => {
+      const result = await this.admit(brokerKey, event);
+      if (span.isRecording()) span.setAttribute('http.response.status_code', result.status);
+      return result;
+    });
+  }
+
+  private async admit(brokerKey: string, event: CloudEvent): Promise<IngressResult> {
     const ttl = ttlOf(event);
     if (ttl !== undefined && ttl <= 0) {
       this.log.warn(`event ${event.id} dropped: knativebrokerttl is ${ttl}`, eventFields(event));
       return { status: 202 };
     }
-    const brokerKey = `${broker.namespace}/${broker.name}`;
-    const stamped = withArrivalTime(ttl === undefined ? withTtl(event, DEFAULT_TTL) : event);
+    const stamped = withTraceContext(withArrivalTime(ttl === undefined ? withTtl(event, DEFAULT_TTL) : event));
     const routes = this.dispatcher.match(brokerKey, stamped);
     if (!this.dispatcher.hasRoom(routes)) {
       return { status: 429, error: 'a subscriber of this event is saturated; retry later' };
     }
     try {
-      await this.dispatch(brokerKey, stamped, routes);
+      await this.dispatch(brokerKey, stamped, routes, context.active());
     } catch (err) {
       this.log.error(`event ${event.id} refused: the event log could not write it: ${(err as Error).message}`, eventFields(event));
       return { status: 503, error: 'the broker could not persist the event; retry later' };
@@ -113,21 +125,25 @@ export class BrokerIngress {
     await this.eventLog?.close();
   }
 
-  /** Replies re-enter here: already accepted data, so they are never refused for room. */
+  /**
+   * Replies re-enter here: already accepted data, so they are never refused for room. They come
+   * within the delivery's span (Knative's filter posts them to the ingress with its own
+   * `traceparent`), which their deliveries continue.
+   */
   private reingest(brokerKey: string, event: CloudEvent): Promise<void> {
-    const stamped = withArrivalTime(event);
-    return this.dispatch(brokerKey, stamped, this.dispatcher.match(brokerKey, stamped));
+    const stamped = withTraceContext(withArrivalTime(event));
+    return this.dispatch(brokerKey, stamped, this.dispatcher.match(brokerKey, stamped), context.active());
   }
 
   /** Queues the event for each matching Trigger, logged first when the event log is on. */
-  private async dispatch(brokerKey: string, event: CloudEvent, routes: Route[]): Promise<void> {
+  private async dispatch(brokerKey: string, event: CloudEvent, routes: Route[], trace: Context): Promise<void> {
     if (!this.eventLog || routes.length === 0) {
-      for (const route of routes) this.dispatcher.enqueue(route, event);
+      for (const route of routes) this.dispatcher.enqueue(route, event, undefined, trace);
       return;
     }
     const eventLog = this.eventLog;
     const entry = await eventLog.append(brokerKey, event, routes.map((route) => route.compiled.key));
-    routes.forEach((route, index) => this.dispatcher.enqueue(route, event, () => eventLog.complete(entry, index)));
+    routes.forEach((route, index) => this.dispatcher.enqueue(route, event, () => eventLog.complete(entry, index), trace));
   }
 }
 

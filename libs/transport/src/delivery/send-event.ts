@@ -1,9 +1,11 @@
+import type { Context } from '@opentelemetry/api';
 import type { CloudEvent } from '@seldon-eventing/cloudevents';
 import { deadLetterEvent, type DeliveryFailure, type RetryPolicy } from '@seldon-eventing/eventing';
 import { eventFields, type Log } from '../log';
 import type { AttemptOutcome, RetriedStatus } from './attempt';
 import type { TriggerMeter } from './trigger-meter';
 import { deliverWithRetries } from './retry';
+import { deliverySpan, failSpan, inSpan, type MessagingSystem } from '../tracing/spans';
 
 /** One attempt at handing an event to a destination: a subscriber, a reply target or a dead-letter sink. */
 export type Sender = (event: CloudEvent, attempt: number) => Promise<AttemptOutcome>;
@@ -77,20 +79,43 @@ function joined(a: RetriedStatus[] | undefined, b: RetriedStatus[] | undefined):
   return a && b ? [...a, ...b] : (a ?? b);
 }
 
-/** Where a Trigger's outcomes are reported: its log line and its metrics. */
+/** Where a Trigger's outcomes are reported: its log line, its metrics and its span. */
 export interface TriggerReport {
   trigger: string;
   log: Log;
   meter: TriggerMeter;
+  /** The delivery's span: its parent (what the event came with) and where it was taken from. */
+  trace?: DeliveryTrace;
+}
+
+export interface DeliveryTrace {
+  /** The context the delivery continues (see incomingContext). */
+  parent: Context;
+  system: MessagingSystem;
+  /** The broker, as brokerDestination names it. */
+  destination: string;
 }
 
 /**
  * Delivers one event for a Trigger and reports what it came to, once: what the broker's
- * Dispatcher and Kafka's RecordDispatcher both do for every event they deliver.
+ * Dispatcher and Kafka's RecordDispatcher both do for every event they deliver. With `trace`,
+ * the whole delivery (attempts, reply, dead letter) is one span, active while the subscriber is
+ * called, so that what it sends (HTTP headers, a reply's record headers) continues it.
  */
 export async function sendForTrigger(event: CloudEvent, destination: Sender, options: SendOptions, report: TriggerReport): Promise<SendOutcome> {
   const startedAt = performance.now();
-  const outcome = await sendEvent(event, destination, options);
+  const { trace } = report;
+  const outcome = trace
+    ? await inSpan(deliverySpan(trace.system, trace.destination, report.trigger, event), trace.parent, async (span) => {
+        const sent = await sendEvent(event, destination, options);
+        if (span.isRecording()) {
+          span.setAttribute('eventing.delivery.outcome', sent.kind);
+          if (sent.kind !== 'aborted') span.setAttribute('eventing.delivery.attempts', sent.attempts);
+          if (sent.kind === 'dead-lettered' || sent.kind === 'lost') failSpan(span, new Error(describeFailure(sent.failure)), sent.kind);
+        }
+        return sent;
+      })
+    : await sendEvent(event, destination, options);
   logOutcome(report.log, event, report.trigger, outcome);
   report.meter.settled(outcome, startedAt);
   return outcome;

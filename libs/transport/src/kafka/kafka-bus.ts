@@ -18,6 +18,7 @@ import { recordBatchBytes, RecordTooLargeError } from './record-size';
 import { retryTransient } from './retry-transient';
 import { TopicRegistry } from './topics';
 import { TriggerConsumer } from './trigger-consumer';
+import { traceHeaders, withTraceContext } from '../tracing/trace-context';
 
 /** Kafka's producer metrics (`request-latency`, `batch-size`) for the produce requests this service sends. */
 const produceLatency = new Histogram({
@@ -165,7 +166,8 @@ export class KafkaBus implements Bus {
   async listen(triggers: CompiledTrigger[], handler: DeliveryHandler): Promise<void> {
     const reply: DeliveryHandler = async (event, context) => {
       const answer = await handler(event, context);
-      return answer && this.options.overrides(answer);
+      // A reply is created in the delivery's span: it carries that trace (see withTraceContext).
+      return answer && this.options.overrides(withTraceContext(answer));
     };
     this.pendingTriggers += triggers.length;
     void this.startConsumers(triggers, reply);
@@ -247,7 +249,9 @@ export class KafkaBus implements Bus {
     const { maxMessageBytes } = await this.topics.ensure(topic);
     // Producing to the broker topic is this backend's broker ingress: stamp arrival as Knative's does.
     const record = toKafkaBinary(withExtensions(event, { knativearrivaltime: new Date().toISOString() }));
-    const message = { key: record.key, value: record.value, headers: record.headers };
+    // The active span's context as the record's `traceparent` header, as OpenTelemetry's Kafka
+    // instrumentations write it: the consumer's delivery span continues it.
+    const message = { key: record.key, value: record.value, headers: { ...record.headers, ...traceHeaders() } };
     // Known before sending: Kafka would refuse it, and the batch it travels in with it.
     const bytes = recordBatchBytes(message);
     if (bytes > maxMessageBytes) throw new RecordTooLargeError(topic, bytes, maxMessageBytes);

@@ -10,6 +10,8 @@ import { TimeoutError, withTimeout } from '../delivery/timeout';
 import { DeliveryError } from '../errors';
 import { eventFields, type Log } from '../log';
 import { produceFailure } from './produce-errors';
+import { brokerDestination } from '../tracing/spans';
+import { incomingContext } from '../tracing/trace-context';
 
 /** Produces an event to a broker's topic, or a dead letter to a KafkaSink's topic; resolves on ack. */
 export type Produce = (event: CloudEvent, target: BrokerRef | { topic: string }) => Promise<void>;
@@ -70,7 +72,8 @@ export class RecordDispatcher {
       return true;
     }
     const options = { retry: this.compiled.retry, reply: this.reply, deadLetter: this.deadLetter, signal: this.options.signal };
-    const outcome = await sendForTrigger(event, this.deliver, options, { trigger: this.compiled.key, log: this.options.log, meter: this.meter });
+    const trace = { parent: incomingContext(message.headers, event), system: 'kafka' as const, destination: brokerDestination('kafka', this.broker) };
+    const outcome = await sendForTrigger(event, this.deliver, options, { trigger: this.compiled.key, log: this.options.log, meter: this.meter, trace });
     return outcome.kind !== 'aborted';
   }
 

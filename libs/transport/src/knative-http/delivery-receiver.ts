@@ -4,6 +4,8 @@ import type { CompiledTrigger } from '@seldon-eventing/eventing';
 import type { DeliveryHandler } from '../bus';
 import { DeliveryError } from '../errors';
 import type { EventOverrides } from '../overrides';
+import { failSpan, inSpan, processSpan } from '../tracing/spans';
+import { incomingContext, withTraceContext } from '../tracing/trace-context';
 
 /** A delivery as the HTTP server hands it over: the body already read in full. */
 export interface DeliveryRequest {
@@ -28,8 +30,10 @@ export function isDeliveryPath(path: string): boolean {
  * 1. Refuse anything but POST (405), and deliveries while not listening or draining (503: the
  *    broker retries elsewhere or later).
  * 2. Parse and validate the event (400 with the reason if it is not one).
- * 3. Hand it to the handler with the Trigger named by the path, if any.
- * 4. Answer 200 with the reply event in binary mode, 202 without one, or the DeliveryError's status
+ * 3. Hand it to the handler with the Trigger named by the path, if any, in a span continuing the
+ *    request's `traceparent` (else the event's extension).
+ * 4. Answer 200 with the reply event in binary mode (carrying the span's trace, see
+ *    withTraceContext), 202 without one, or the DeliveryError's status
  *    with its body when it has one (so the broker's dead letter carries it, as on kafka), else
  *    its reason as JSON.
  */
@@ -83,24 +87,40 @@ export class DeliveryReceiver {
     if (match && !trigger) {
       return answer(res, 404, { error: `no trigger ${match[1]}/${match[3]} is served here`, status: 404 });
     }
+    const span = processSpan(trigger?.key, req.path, event);
+    await inSpan(span, incomingContext(req.headers, event), async (active) => {
+      const status = await this.answerDelivery(res, handler, event, trigger);
+      if (!active.isRecording()) return;
+      active.setAttribute('http.response.status_code', status);
+      // HTTP server conventions: a 5xx is the server's failure, a 4xx the client's.
+      if (status >= 500) failSpan(active, new Error(`answered ${status}`), String(status));
+    });
+  }
+
+  /** Runs the handler and answers; resolves to the status answered. */
+  private async answerDelivery(res: ServerResponse, handler: DeliveryHandler, event: CloudEvent, trigger: CompiledTrigger | undefined): Promise<number> {
     try {
       const reply = await handler(event, { trigger, attempt: 1 });
       if (!reply) {
         res.writeHead(202).end();
-        return;
+        return 202;
       }
-      const message = toHttpBinary(this.overrides(reply));
+      const message = toHttpBinary(this.overrides(withTraceContext(reply)));
       res.writeHead(200, message.headers).end(message.body);
+      return 200;
     } catch (err) {
       if (err instanceof DeliveryError) {
-        if (!err.body) return answer(res, err.status, { error: err.message, status: err.status });
-        const type = err.contentType ?? 'application/octet-stream';
-        if (!res.headersSent) res.writeHead(err.status, { 'content-type': type, 'content-length': err.body.length }).end(err.body);
-        return;
+        if (!err.body) answer(res, err.status, { error: err.message, status: err.status });
+        else if (!res.headersSent) {
+          const type = err.contentType ?? 'application/octet-stream';
+          res.writeHead(err.status, { 'content-type': type, 'content-length': err.body.length }).end(err.body);
+        }
+        return err.status;
       }
       // Nest reports handler bugs as plain { message } objects, not Errors.
       const reason = (err as { message?: string })?.message ?? String(err);
       answer(res, 500, { error: `delivery handler failed: ${reason}`, status: 500 });
+      return 500;
     }
   }
 }

@@ -1,6 +1,7 @@
 import { CloudEventValidationError, httpMode, parseHttp, toHttpBinary, type CloudEvent } from '@seldon-eventing/cloudevents';
 import { isRetryable } from '@seldon-eventing/eventing';
 import type { AttemptOutcome } from '../delivery/attempt';
+import { traceHeaders } from '../tracing/trace-context';
 import { httpPost, HttpTimeoutError } from './http-client';
 
 export interface HttpDeliveryOptions {
@@ -11,7 +12,8 @@ export interface HttpDeliveryOptions {
 }
 
 /**
- * One Knative delivery attempt: the event in binary mode with `Prefer: reply`.
+ * One Knative delivery attempt: the event in binary mode with `Prefer: reply`, and the active
+ * span's `traceparent` (the delivery's, so the subscriber's span is its child).
  *
  * 1. 2xx with a CloudEvent in the body (binary or structured): delivered, with that reply.
  * 2. 2xx with an empty body: delivered.
@@ -20,7 +22,7 @@ export interface HttpDeliveryOptions {
  */
 export async function deliverOverHttp(url: URL, event: CloudEvent, options: HttpDeliveryOptions = {}): Promise<AttemptOutcome> {
   const message = toHttpBinary(event);
-  const headers: Record<string, string> = { ...options.headers, ...message.headers, prefer: 'reply' };
+  const headers: Record<string, string> = { ...options.headers, ...message.headers, ...traceHeaders(), prefer: 'reply' };
   if (options.namespace) headers['kn-namespace'] = options.namespace;
   const destination = url.href;
   let response;

@@ -9,6 +9,7 @@ import { causeOf, isConnectionFailure, Reachability } from '../reachability';
 import { DeliveryReceiver } from './delivery-receiver';
 import { httpPost } from './http-client';
 import type { TokenSource } from './sink-token';
+import { traceHeaders } from '../tracing/trace-context';
 
 export interface KnativeHttpBusOptions {
   /** K_SINK: the broker ingress this service publishes to by default. */
@@ -52,7 +53,8 @@ export class KnativeHttpBus implements Bus {
     const problem = this.sinkReachability?.problem;
     if (problem) throw new PublishError(503, problem);
     const message = toHttpBinary(this.options.overrides(event));
-    let headers = message.headers;
+    // The active span (the ingress that took the event in) is the broker ingress's parent.
+    let headers = { ...message.headers, ...traceHeaders() };
     let response;
     try {
       if (this.options.sinkToken) headers = { ...headers, authorization: `Bearer ${this.options.sinkToken()}` };

@@ -1,0 +1,2 @@
+export * from './setup-tracing';
+export * from './tracing.settings';
