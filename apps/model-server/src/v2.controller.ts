@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Inject, NotFoundException, Param } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
 import type { LogisticRegressionModel } from './model/iris-model';
 import { v2Metadata } from './model/v2';
 import { IRIS_MODEL, MODEL_NAME } from './model-provider';
@@ -33,7 +33,6 @@ export class V2Controller {
   }
 
   @Get('models/:model/ready')
-  @HttpCode(200)
   modelReady(@Param('model') model: string): { name: string; ready: boolean } {
     this.check(model);
     return { name: this.modelName, ready: true };
