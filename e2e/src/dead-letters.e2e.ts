@@ -46,7 +46,7 @@ describe.each(BACKENDS)('a dead-letter sink that refuses, on the %s backend', (b
     const triggers = (await (await fetch(`${flow.services['predictor-router'].url}/triggers`)).json()) as { name: string }[];
     expect(triggers.find((t) => t.name === 'typo-trigger')).toMatchObject({ ready: false, reason: expect.stringContaining('iris-deploymnet'), servedBy: null });
     const served = (await (await fetch(`${flow.services['predictor-router'].url}/triggers?servedBy=predictor-router`)).json()) as { name: string }[];
-    expect(served.map((t) => t.name).sort()).toEqual([`${FAILING}-trigger`, 'seldon-eventing-override-trigger', 'seldon-eventing-sklearn-trigger']);
+    expect(served.map((t) => t.name).sort()).toEqual([`${FAILING}-trigger`, 'iris-tf-trigger', 'iris-v2-trigger', 'seldon-eventing-override-trigger', 'seldon-eventing-sklearn-trigger']);
   });
 
   it('counts the event lost and settles it: later events flow, and a restart does not bring it back', async () => {

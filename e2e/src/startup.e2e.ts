@@ -52,7 +52,8 @@ describe('npm start on the knative backend', () => {
     }
     // The lines with a subscription also say the backend and their Triggers.
     expect(byService('broker')[0]).toMatch(/, backend knative, \d+ Triggers?, /);
-    expect(byService('predictor-router')[0]).toMatch(/, backend knative, 1 Trigger$/);
+    // The seed's iris-deployment and the V2 and TensorFlow deployments of config/manifests.
+    expect(byService('predictor-router')[0]).toMatch(/, backend knative, 3 Triggers$/);
     // Besides them, only npm start's own header.
     expect(before).toHaveLength(services.length + 1);
     expect(before[0]).toMatch(/^Starting the knative flow/);

@@ -16,7 +16,25 @@ metadata: { name: default, namespace: default }
 apiVersion: eventing.knative.dev/v1
 kind: Broker
 metadata: { name: ml, namespace: models }
+---
+apiVersion: machinelearning.seldon.io/v1
+kind: SeldonDeployment
+metadata: { name: iris-deployment, namespace: default }
+spec: { protocol: seldon, predictors: [{ name: default, graph: { name: classifier } }] }
+---
+apiVersion: machinelearning.seldon.io/v1
+kind: SeldonDeployment
+metadata: { name: iris-v2, namespace: default }
+spec: { protocol: kfserving, predictors: [{ name: default, graph: { name: classifier } }] }
+---
+apiVersion: machinelearning.seldon.io/v1
+kind: SeldonDeployment
+metadata: { name: iris-tf, namespace: default }
+spec: { protocol: tensorflow, predictors: [{ name: default, graph: { name: classifier } }] }
 `;
+
+const V2_PAYLOAD = '{"inputs":[{"name":"predict","shape":[1,4],"datatype":"FP32","data":[5.1,3.5,1.4,0.2]}]}';
+const TF_PAYLOAD = '{"instances":[[5.1,3.5,1.4,0.2]]}';
 
 const PAYLOAD = '{"data":{"ndarray":[[5.1,3.5,1.4,0.2]]}}';
 
@@ -113,7 +131,7 @@ describe('ingress adapter front door', () => {
     it('refuses a Seldon request event whose data is no valid Seldon message, before publishing anything', async () => {
       const answer = await post('/', binary('s-1', 'seldon.iris.default.request'), '{"data":{"ndarray":7}}');
       expect(answer.status).toBe(400);
-      expect(answer.json.error).toBe('event s-1: invalid Seldon payload: data.ndarray must be an array, got number');
+      expect(answer.json.error).toBe('event s-1: invalid seldon request: data.ndarray must be an array, got number');
       expect(bus.published).toEqual([]);
     });
 
@@ -150,7 +168,7 @@ describe('ingress adapter front door', () => {
 
     it('answers 400 with the reason for an invalid payload', async () => {
       const answer = await post(path, { 'content-type': 'application/json' }, '{"strData": 1}');
-      expect(answer).toEqual({ status: 400, json: { status: 400, error: 'invalid Seldon payload: strData must be a string, got number' } });
+      expect(answer).toEqual({ status: 400, json: { status: 400, error: 'invalid seldon request: strData must be a string, got number' } });
       expect(bus.published).toEqual([]);
     });
 
@@ -159,6 +177,63 @@ describe('ingress adapter front door', () => {
       expect(answer.status).toBe(404);
       expect(answer.json.error).toMatch(/'Default\/iris' is not a valid namespace\/deployment pair/);
       expect(bus.published).toEqual([]);
+    });
+  });
+
+  describe('protocols: each deployment validated against its own spec.protocol', () => {
+    it.each([
+      ['iris-v2', V2_PAYLOAD],
+      ['iris-tf', TF_PAYLOAD],
+      ['iris-deployment', PAYLOAD],
+    ])('passes a request event of %s whose data is its protocol\'s request', async (deployment, body) => {
+      const answer = await post('/', binary(`ok-${deployment}`, `seldon.${deployment}.default.request`), body);
+      expect(answer).toEqual({ status: 202, json: { id: `ok-${deployment}` } });
+    });
+
+    it.each([
+      ['a V2 body to a v1 deployment', 'iris-deployment', V2_PAYLOAD, "invalid seldon request: unknown field 'inputs'"],
+      ['a v1 body to a V2 deployment', 'iris-v2', PAYLOAD, 'invalid v2 request: inputs is required'],
+      ['a V2 body whose shape does not hold its data', 'iris-v2', '{"inputs":[{"name":"x","shape":[2,4],"datatype":"FP32","data":[1,2,3,4]}]}', 'invalid v2 request: inputs[0].shape [2,4] holds 8 values, data has 4'],
+      ['a V2 body to a TF deployment', 'iris-tf', V2_PAYLOAD, 'invalid tensorflow request: inputs[0] must be a number'],
+    ])('refuses %s with 400 naming the protocol and the field', async (_what, deployment, body, reason) => {
+      const answer = await post('/', binary('bad', `seldon.${deployment}.default.request`), body);
+      expect(answer.status).toBe(400);
+      expect(answer.json.error).toContain(`event bad: ${reason}`);
+      expect(bus.published).toEqual([]);
+    });
+
+    it('validates a deployment the manifests do not hold as Seldon v1', async () => {
+      expect((await post('/', binary('u-1', 'seldon.elsewhere.default.request'), PAYLOAD)).status).toBe(202);
+      expect((await post('/', binary('u-2', 'seldon.elsewhere.default.request'), V2_PAYLOAD)).json.error).toContain('invalid seldon request');
+    });
+
+    it.each([
+      ['/seldon/default/iris-v2/v2/models/classifier/infer', V2_PAYLOAD, 'seldon.iris-v2.default.request'],
+      ['/seldon/default/iris-v2/v2/models/classifier/versions/1/infer', V2_PAYLOAD, 'seldon.iris-v2.default.request'],
+      ['/seldon/default/iris-tf/v1/models/classifier:predict', TF_PAYLOAD, 'seldon.iris-tf.default.request'],
+      ['/seldon/default/elsewhere/v2/models/any/infer', V2_PAYLOAD, 'seldon.elsewhere.default.request'],
+    ])('serves REST at %s', async (path, body, type) => {
+      const answer = await post(path, { 'content-type': 'application/json', 'seldon-puid': 'p-9' }, body);
+      expect(answer.status).toBe(202);
+      expect(bus.published.map((p) => p.event)).toEqual([expect.objectContaining({ id: answer.json.id, type, extensions: { seldonpuid: 'p-9' } })]);
+      expect(bus.published[0].event.data?.toString()).toBe(body);
+    });
+
+    it.each([
+      ['/seldon/default/iris-v2/api/v1.0/predictions', 'deployment default/iris-v2 speaks protocol v2: it answers /seldon/default/iris-v2/v2/models/classifier/infer, not /seldon/default/iris-v2/api/v1.0/predictions'],
+      ['/seldon/default/iris-v2/v2/models/other/infer', 'deployment default/iris-v2 speaks protocol v2: it answers /seldon/default/iris-v2/v2/models/classifier/infer, not /seldon/default/iris-v2/v2/models/other/infer'],
+      ['/seldon/default/iris-deployment/v2/models/classifier/infer', 'deployment default/iris-deployment speaks protocol seldon: it answers /seldon/default/iris-deployment/api/v1.0/predictions'],
+      ['/seldon/default/iris-tf/v2/models/classifier/infer', 'it answers /seldon/default/iris-tf/v1/models/classifier:predict'],
+    ])('refuses %s, a path of another protocol or model, with 404 naming the path it serves', async (path, reason) => {
+      const answer = await post(path, { 'content-type': 'application/json' }, V2_PAYLOAD);
+      expect(answer.status).toBe(404);
+      expect(answer.json.error).toContain(reason);
+      expect(bus.published).toEqual([]);
+    });
+
+    it('refuses a REST body of the wrong protocol at the right path with 400', async () => {
+      const answer = await post('/seldon/default/iris-v2/v2/models/classifier/infer', { 'content-type': 'application/json' }, PAYLOAD);
+      expect(answer).toEqual({ status: 400, json: { status: 400, error: 'invalid v2 request: inputs is required: a list of {name, shape, datatype, data}' } });
     });
   });
 

@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CloudEventValidationError, createEvent, parseHttp, type CloudEvent, type HttpHeaders } from '@seldon-eventing/cloudevents';
-import { parseRequestType, parseSeldonMessage, requestType, SELDON_PUID_HEADER, SeldonPayloadError, type DeploymentName } from '@seldon-eventing/seldon';
+import {
+  ingressPath,
+  parseRequestType,
+  predictorPath,
+  requestType,
+  SELDON_PUID_HEADER,
+  SeldonPayloadError,
+  validateRequest,
+  type DeploymentName,
+  type GatewayTarget,
+  type SeldonProtocol,
+} from '@seldon-eventing/seldon';
 import { BUS } from '@seldon-eventing/service';
 import { Topology } from '@seldon-eventing/topology';
 import { brokerDestination, incomingContext, ingressSpan, inSpan, PublishError, withTraceContext, type BrokerRef, type Bus } from '@seldon-eventing/transport';
@@ -24,9 +35,12 @@ export const INGRESS_SOURCE = 'seldon-eventing/ingress-adapter';
  *
  * 1. The broker must be one the configuration knows (404).
  * 2. CloudEvents (binary, structured, batch) are validated; a Seldon request event's data must
- *    be a valid Seldon message, so a bad payload is refused here, not later (400).
- * 3. Plain Seldon REST payloads become `seldon.<deployment>.<namespace>.request` events,
- *    carrying a given Seldon-Puid as `seldonpuid`.
+ *    be a valid request of the protocol of the deployment its type names (`spec.protocol`;
+ *    Seldon v1 for a deployment the manifests do not hold), so a bad payload is refused here,
+ *    not later (400, naming the protocol and the field).
+ * 3. REST requests at a deployment's own protocol path under `/seldon/<namespace>/<deployment>/`
+ *    (404 naming that path for another protocol's) become `seldon.<deployment>.<namespace>.request`
+ *    events, carrying a given Seldon-Puid as `seldonpuid`.
  * 4. Each event is published; the answer is 202 only once the bus acknowledged all of them.
  *    Each is taken in by a span continuing the request's `traceparent` (else the event's
  *    distributed-tracing extension), and carries that span's trace when it has no extension.
@@ -52,13 +66,13 @@ export class FrontDoor {
     return this.publishAll(events, broker, headers);
   }
 
-  async acceptPrediction(broker: BrokerRef, name: DeploymentName, headers: HttpHeaders, body: Buffer): Promise<string> {
+  async acceptPrediction(broker: BrokerRef, target: GatewayTarget, headers: HttpHeaders, body: Buffer): Promise<string> {
     this.checkBroker(broker);
-    checkPayload(body);
+    checkPayload(this.protocolServedAt(target), body);
     const puid = firstValue(headers[SELDON_PUID_HEADER]);
     const event = createEvent({
       id: randomUUID(),
-      type: requestType(name),
+      type: requestType(target),
       source: INGRESS_SOURCE,
       datacontenttype: 'application/json',
       data: body,
@@ -68,6 +82,26 @@ export class FrontDoor {
     return id;
   }
 
+  /** The protocol of the deployment a request names; Seldon v1 for one the manifests do not hold. */
+  private protocolOf(name: DeploymentName): SeldonProtocol {
+    return this.topology.deployment(name)?.protocol ?? 'seldon';
+  }
+
+  /**
+   * The protocol a gateway path is answered in: a known deployment's own, at its own path only
+   * (the graph root names the model); for a deployment the manifests do not hold, the path's.
+   */
+  private protocolServedAt(target: GatewayTarget): SeldonProtocol {
+    const sdep = this.topology.deployment(target);
+    if (!sdep) return target.protocol;
+    const graph = sdep.predictors[0].graphName;
+    if (target.protocol !== sdep.protocol || (target.model !== undefined && target.model !== graph)) {
+      const served = ingressPath(target, predictorPath(sdep.protocol, graph));
+      throw new Refusal(404, `deployment ${target.namespace}/${target.deployment} speaks protocol ${sdep.protocol}: it answers ${served}, not ${ingressPath(target, target.path)}`);
+    }
+    return sdep.protocol;
+  }
+
   private checkBroker(broker: BrokerRef): void {
     if (!this.topology.config.hasBroker(broker.namespace, broker.name)) {
       throw new Refusal(404, `broker ${broker.namespace}/${broker.name} does not exist`);
@@ -75,9 +109,10 @@ export class FrontDoor {
   }
 
   private checkSeldonRequest(event: CloudEvent): void {
-    if (!parseRequestType(event.type)) return;
+    const name = parseRequestType(event.type);
+    if (!name) return;
     try {
-      checkPayload(event.data ?? Buffer.alloc(0));
+      checkPayload(this.protocolOf(name), event.data ?? Buffer.alloc(0));
     } catch (err) {
       throw new Refusal((err as Refusal).status, `event ${event.id}: ${(err as Error).message}`);
     }
@@ -100,11 +135,11 @@ export class FrontDoor {
   }
 }
 
-function checkPayload(body: Buffer): void {
+function checkPayload(protocol: SeldonProtocol, body: Buffer): void {
   try {
-    parseSeldonMessage(body);
+    validateRequest(protocol, body);
   } catch (err) {
-    if (err instanceof SeldonPayloadError) throw new Refusal(400, `invalid Seldon payload: ${err.message}`);
+    if (err instanceof SeldonPayloadError) throw new Refusal(400, err.message);
     throw err;
   }
 }

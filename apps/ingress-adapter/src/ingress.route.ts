@@ -1,25 +1,27 @@
 import type { ServerResponse } from 'node:http';
-import { isSeldonIngressPath, SeldonPayloadError, seldonIngressDeployment, type DeploymentName } from '@seldon-eventing/seldon';
+import { gatewayTarget, isGatewayPath, SeldonPayloadError, type GatewayTarget } from '@seldon-eventing/seldon';
 import { answerNonPost, brokerOfPath, errorBody, IngressMeter, isBrokerPath, sendError, sendJson, type RawRoute } from '@seldon-eventing/service';
 import type { BrokerRef } from '@seldon-eventing/transport';
 import { Refusal, type FrontDoor } from './front-door';
 
 /**
  * CloudEvents at the broker URL forms (`POST /`, `POST /<namespace>/<broker>`), so clients do not
- * notice whether a broker or this adapter answers, and plain Seldon REST at the ingress-gateway
- * path. 202 with the accepted event ids; refusals as JSON with the reason.
+ * notice whether a broker or this adapter answers, and REST requests at the ingress-gateway
+ * paths of every protocol (`/seldon/<namespace>/<deployment>/api/v1.0/predictions`,
+ * `.../v1/models/<model>:predict`, `.../v2/models/<model>/infer`). 202 with the accepted event
+ * ids; refusals as JSON with the reason.
  */
 export function ingressRoute(door: Pick<FrontDoor, 'acceptEvents' | 'acceptPrediction'>, defaultBroker: BrokerRef): RawRoute {
-  // Entries: CloudEvents at a broker URL form, or Seldon REST at the ingress-gateway path.
+  // Entries: CloudEvents at a broker URL form, or REST at an ingress-gateway path.
   const cloudEvents = new IngressMeter('cloudevents');
   const seldon = new IngressMeter('seldon');
   return {
-    serves: (path) => isBrokerPath(path) || isSeldonIngressPath(path),
+    serves: (path) => isBrokerPath(path) || isGatewayPath(path),
     async handle(request, res) {
       if (answerNonPost(request, res)) return;
       const startedAt = performance.now();
-      if (isSeldonIngressPath(request.path)) {
-        const accept = async () => [await door.acceptPrediction(defaultBroker, deploymentOf(request.path), request.headers, request.body)];
+      if (isGatewayPath(request.path)) {
+        const accept = async () => [await door.acceptPrediction(defaultBroker, targetOf(request.path), request.headers, request.body)];
         return respond(res, accept, (status, events) => seldon.answered(status === 404 ? undefined : defaultBroker, status, events, startedAt));
       }
       const broker = brokerOfPath(request.path, defaultBroker);
@@ -48,9 +50,9 @@ async function respond(res: ServerResponse, accept: () => Promise<string[]>, cou
   }
 }
 
-function deploymentOf(path: string): DeploymentName {
+function targetOf(path: string): GatewayTarget {
   try {
-    return seldonIngressDeployment(path) as DeploymentName;
+    return gatewayTarget(path) as GatewayTarget;
   } catch (err) {
     if (err instanceof SeldonPayloadError) throw new Refusal(err.status, err.message);
     throw err;

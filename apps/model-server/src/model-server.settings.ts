@@ -8,6 +8,11 @@ export const modelServerSettings = defineSettings('Model server', {
     defaultText: 'the shipped iris model (`models/iris`)',
     description: 'where the model-server loads its model from: a `file://` URI or a path',
   }),
+  modelName: setting.string('MODEL_NAME', {
+    default: 'classifier',
+    description:
+      'the name the model answers to in TensorFlow (`/v1/models/<name>:predict`) and V2 (`/v2/models/<name>/infer`) paths: the graph root\'s `name` of the SeldonDeployments it serves',
+  }),
 });
 
 export type ModelServerSettings = SettingsOf<typeof modelServerSettings>;

@@ -13,6 +13,11 @@ export {
 export {
   INGRESS_PREFIX,
   SELDON_PREDICTIONS_PATH,
+  gatewayTarget,
+  isGatewayPath,
+  protocolOfPath,
+  type GatewayTarget,
+  type ProtocolPath,
   SELDON_PREDICTIONS_PATH_V01,
   ingressPath,
   isPredictorPath,
@@ -54,6 +59,17 @@ export {
   type SeldonStatus,
   type SeldonTensor,
 } from './protocol-v1';
+export { parseTfPredictRequest, type TfError, type TfPredictRequest } from './protocol-tensorflow';
+export {
+  parseV2InferenceRequest,
+  type V2Datatype,
+  type V2Error,
+  type V2InferenceRequest,
+  type V2InferenceResponse,
+  type V2RequestInput,
+  type V2ResponseOutput,
+} from './protocol-v2';
+export { validateRequest } from './protocols';
 export {
   DEFAULT_RESPONSE_SPECVERSION,
   PATH_EXTENSION,

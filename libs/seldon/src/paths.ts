@@ -34,11 +34,37 @@ export function predictorPath(protocol: SeldonProtocol, graphName: string): stri
   }
 }
 
-const PREDICTOR_PATHS: readonly RegExp[] = [
-  /^\/api\/v(?:1\.0|0\.1)\/predictions$/,
-  /^\/v1\/models(?:\/[^/:]+)?\/?:predict$/,
-  /^\/v2\/models\/[^/]+(?:\/versions\/[^/]+)?\/infer$/,
+/** Each protocol's prediction paths; group 1, when present, is the model (the graph root). */
+const PROTOCOL_PATHS: readonly [SeldonProtocol, RegExp][] = [
+  ['seldon', /^\/api\/v(?:1\.0|0\.1)\/predictions$/],
+  ['tensorflow', /^\/v1\/models(?:\/([^/:]+))?\/?:predict$/],
+  ['v2', /^\/v2\/models\/([^/]+)(?:\/versions\/[^/]+)?\/infer$/],
 ];
+const PREDICTOR_PATHS: readonly RegExp[] = PROTOCOL_PATHS.map(([, re]) => re);
+
+/** A prediction path's protocol, and the model it names (tensorflow and v2), URI-decoded. */
+export interface ProtocolPath {
+  protocol: SeldonProtocol;
+  model?: string;
+}
+
+/**
+ * The protocol of a bare prediction path such as `/v2/models/classifier/infer`; undefined for any
+ * other path, and for a model name that does not URI-decode.
+ */
+export function protocolOfPath(path: string): ProtocolPath | undefined {
+  for (const [protocol, re] of PROTOCOL_PATHS) {
+    const match = re.exec(path);
+    if (!match) continue;
+    if (match[1] === undefined) return { protocol };
+    try {
+      return { protocol, model: decodeURIComponent(match[1]) };
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
 
 function withoutQuery(path: string): string {
   const end = path.search(/[?#]/);
@@ -80,37 +106,23 @@ export function parseIngressPath(path: string): DeploymentName | undefined {
   return split ? { deployment: split.deployment, namespace: split.namespace } : undefined;
 }
 
-/** The Seldon protocol's prediction path behind the gateway prefix; the executor answers v0.1 too. */
-const SELDON_INGRESS_PATH = /^\/seldon\/([^/]+)\/([^/]+)\/api\/v(?:1\.0|0\.1)\/predictions\/?$/;
-
 /**
  * Whether `path` is `/seldon/<namespace>/<deployment>/api/v1.0/predictions` (or v0.1, a trailing
- * slash allowed), whatever names it holds: a server that answers this path answers a path with
- * bad names too, with the reason (see seldonIngressDeployment).
+ * slash allowed), whatever names it holds (see isGatewayPath).
  */
 export function isSeldonIngressPath(path: string): boolean {
-  return SELDON_INGRESS_PATH.test(path);
+  const match = GATEWAY_PATH.exec(path);
+  return match !== null && protocolOfPath(match[3])?.protocol === 'seldon';
 }
 
 /**
  * The deployment a Seldon protocol gateway path names (see isSeldonIngressPath), its segments
- * URI-decoded; undefined for any other path. Names that are not DNS-1123 labels name no
- * deployment that can exist: a SeldonPayloadError with status 404 says so.
+ * URI-decoded; undefined for any other path; a SeldonPayloadError (404) for names that cannot be
+ * a deployment's (see gatewayTarget).
  */
 export function seldonIngressDeployment(path: string): DeploymentName | undefined {
-  const match = SELDON_INGRESS_PATH.exec(path);
-  if (!match) return undefined;
-  let namespace: string;
-  let deployment: string;
-  try {
-    namespace = decodeURIComponent(match[1]);
-    deployment = decodeURIComponent(match[2]);
-  } catch {
-    throw new SeldonPayloadError(`'${path}' is not a valid URI path`, 404);
-  }
-  if (!isDns1123Label(namespace) || !isDns1123Label(deployment)) {
-    throw new SeldonPayloadError(`'${namespace}/${deployment}' is not a valid namespace/deployment pair: both must be DNS-1123 labels`, 404);
-  }
+  if (!isSeldonIngressPath(path)) return undefined;
+  const { namespace, deployment } = gatewayTarget(path) as GatewayTarget;
   return { namespace, deployment };
 }
 
@@ -122,4 +134,42 @@ export function isPredictorPath(path: string): boolean {
   if (typeof path !== 'string') return false;
   const bare = withoutQuery(path);
   return isBarePredictorPath(bare) || splitIngressPath(bare) !== undefined;
+}
+
+/** What a gateway path addresses: the deployment, the predictor path behind the prefix, its protocol. */
+export interface GatewayTarget extends IngressPath, ProtocolPath {}
+
+/** `/seldon/<namespace>/<deployment>/<predictor path of any protocol>`, whatever the names hold. */
+const GATEWAY_PATH = /^\/seldon\/([^/]+)\/([^/]+)(\/.*?)\/?$/;
+
+/**
+ * Whether `path` is a prediction path of one of the protocols behind the gateway prefix,
+ * whatever names it holds: a server that answers these answers bad names too (see gatewayTarget).
+ */
+export function isGatewayPath(path: string): boolean {
+  const match = GATEWAY_PATH.exec(path);
+  return match !== null && protocolOfPath(match[3]) !== undefined;
+}
+
+/**
+ * What a gateway path (see isGatewayPath) addresses, its names URI-decoded; undefined for any
+ * other path. Names that are not DNS-1123 labels name no deployment that can exist: a
+ * SeldonPayloadError with status 404 says so.
+ */
+export function gatewayTarget(path: string): GatewayTarget | undefined {
+  const match = GATEWAY_PATH.exec(path);
+  const protocolPath = match ? protocolOfPath(match[3]) : undefined;
+  if (!match || !protocolPath) return undefined;
+  let namespace: string;
+  let deployment: string;
+  try {
+    namespace = decodeURIComponent(match[1]);
+    deployment = decodeURIComponent(match[2]);
+  } catch {
+    throw new SeldonPayloadError(`'${path}' is not a valid URI path`, 404);
+  }
+  if (!isDns1123Label(namespace) || !isDns1123Label(deployment)) {
+    throw new SeldonPayloadError(`'${namespace}/${deployment}' is not a valid namespace/deployment pair: both must be DNS-1123 labels`, 404);
+  }
+  return { namespace, deployment, path: match[3], ...protocolPath };
 }

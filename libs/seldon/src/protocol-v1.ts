@@ -98,7 +98,7 @@ export function parseJsonBody(body: Buffer | Uint8Array | string): unknown {
     }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trim() === '') fail('request body is empty: expected a JSON SeldonMessage such as {"data":{"ndarray":[[1,2,3,4]]}}');
+  if (text.trim() === '') fail('request body is empty: expected a JSON request');
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -27,6 +27,10 @@ describe('Topology', () => {
     expect(served).toEqual({
       'seldon-eventing-sklearn-trigger': PREDICTOR_ROUTER,
       'event-display': 'event-display',
+      'iris-v2-trigger': PREDICTOR_ROUTER,
+      'iris-v2-display': 'event-display',
+      'iris-tf-trigger': PREDICTOR_ROUTER,
+      'iris-tf-display': 'event-display',
       'seldon-response-publisher': 'response-publisher',
     });
     const [predictor] = topology.triggersOf(PREDICTOR_ROUTER);
@@ -36,7 +40,42 @@ describe('Topology', () => {
 
   it('leaves a Service that is not self-consuming to the kafka-dispatcher', () => {
     const topology = Topology.load(options({ selfConsuming: ['response-publisher'] }), quiet());
-    expect(topology.triggersOf(KAFKA_DISPATCHER).map((t) => t.key)).toEqual(['default/event-display']);
+    expect(topology.triggersOf(KAFKA_DISPATCHER).map((t) => t.key)).toEqual(['default/event-display', 'default/iris-v2-display', 'default/iris-tf-display']);
+  });
+
+  it("calls each SeldonDeployment's predictor at its protocol's path, and knows each deployment's protocol", () => {
+    const topology = Topology.load(options(), quiet());
+    const subscribers = Object.fromEntries(topology.triggersOf(PREDICTOR_ROUTER).map((t) => [t.trigger.name, t.localSubscriber?.href]));
+    expect(subscribers).toEqual({
+      'seldon-eventing-sklearn-trigger': 'http://127.0.0.1:9000/api/v1.0/predictions',
+      'iris-v2-trigger': 'http://127.0.0.1:9000/v2/models/classifier/infer',
+      'iris-tf-trigger': 'http://127.0.0.1:9000/v1/models/classifier:predict',
+    });
+    expect(topology.deployment({ namespace: 'default', deployment: 'iris-v2' })).toMatchObject({ protocol: 'v2', predictors: [{ graphName: 'classifier' }] });
+    expect(topology.deployment({ namespace: 'default', deployment: 'iris-tf' })?.protocol).toBe('tensorflow');
+    expect(topology.deployment({ namespace: 'other', deployment: 'iris-v2' })).toBeUndefined();
+  });
+
+  it('stops the start on a SeldonDeployment of an unknown protocol, naming the file, the document and the values accepted', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'topology-'));
+    const file = join(dir, 'grpc.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: v1
+kind: Service
+metadata: { name: first }
+---
+apiVersion: machinelearning.seldon.io/v1
+kind: SeldonDeployment
+metadata: { name: iris-grpc, namespace: default }
+spec:
+  protocol: grpc
+  predictors: [{ name: default, graph: { name: classifier } }]
+`,
+    );
+    expect(() => Topology.load(options({ manifests: [SEED, dir] }), quiet())).toThrow(
+      `${file} document 2 (SeldonDeployment default/iris-grpc): spec.protocol must be one of seldon, tensorflow, v2 (or kfserving), got the string "grpc"`,
+    );
   });
 
   it('keeps serving the other Triggers when one names an unknown SeldonDeployment, and says why it is not ready', () => {
@@ -56,7 +95,7 @@ spec:
     const typo = topology.triggers.find((t) => t.key === 'default/typo');
     expect(typo?.status).toEqual({ ready: false, reason: expect.stringContaining('iris-deploymnet') });
     expect(topology.servedBy(typo!)).toBeUndefined();
-    expect(topology.triggersOf(PREDICTOR_ROUTER).map((t) => t.key)).toEqual(['default/seldon-eventing-sklearn-trigger']);
+    expect(topology.triggersOf(PREDICTOR_ROUTER).map((t) => t.key)).toEqual(['default/seldon-eventing-sklearn-trigger', 'default/iris-v2-trigger', 'default/iris-tf-trigger']);
     expect(log.warnings).toEqual([expect.stringMatching(/^trigger default\/typo is not ready and is not served: .*iris-deploymnet/)]);
     expect(topology.describe().find((t) => t.name === 'typo')).toEqual({
       namespace: 'default',

@@ -9,7 +9,15 @@ import {
   type Trigger,
   type TriggerContext,
 } from '@seldon-eventing/eventing';
-import { isPredictorTrigger, SELDON_DEPLOYMENT_KIND, seldonDeploymentAddressable } from '@seldon-eventing/seldon';
+import {
+  isPredictorTrigger,
+  isSeldonDeployment,
+  parseSeldonDeployment,
+  SELDON_DEPLOYMENT_KIND,
+  seldonDeploymentAddressable,
+  type DeploymentName,
+  type SeldonDeployment,
+} from '@seldon-eventing/seldon';
 import { expandEnv } from './expand-env';
 
 /** The product's services that Triggers are served by, besides the user's own subscribers. */
@@ -61,6 +69,7 @@ export interface TopologyOptions {
 export class Topology implements TriggerContext {
   readonly triggers: CompiledTrigger[];
   private readonly servers = new Map<CompiledTrigger, string>();
+  private readonly deployments = new Map<string, SeldonDeployment>();
 
   constructor(
     readonly config: EventingConfig,
@@ -68,6 +77,13 @@ export class Topology implements TriggerContext {
     readonly resolver: SubscriberResolver,
     options: Pick<TopologyOptions, 'selfConsuming' | 'serviceNamespace' | 'clusterDomain'>,
   ) {
+    // Every SeldonDeployment is read now, so a malformed one (an unknown spec.protocol...) stops
+    // the start with its file, document and field, rather than refusing its requests later.
+    for (const obj of config.objects) {
+      if (!isSeldonDeployment(obj)) continue;
+      const sdep = parseSeldonDeployment(obj);
+      this.deployments.set(`${sdep.namespace}/${sdep.name}`, sdep);
+    }
     const selfConsuming = new Map(options.selfConsuming.map((name) => [`${name}.${options.serviceNamespace}.svc.${options.clusterDomain}`, name]));
     this.triggers = config.triggers.map((trigger) => compileTrigger(trigger, this));
     for (const compiled of this.triggers) {
@@ -90,6 +106,11 @@ export class Topology implements TriggerContext {
     const topology = new Topology(config, addresses, resolver, options);
     for (const compiled of topology.notReady) log.warn(`trigger ${compiled.key} is not ready and is not served: ${compiled.status.reason}`);
     return topology;
+  }
+
+  /** The SeldonDeployment `name` names, if the manifests hold it. */
+  deployment(name: DeploymentName): SeldonDeployment | undefined {
+    return this.deployments.get(`${name.namespace}/${name.deployment}`);
   }
 
   /** The service that consumes a Trigger's events (see the class comment); undefined when it is not ready. */

@@ -29,6 +29,31 @@ function describeFeatures(model: LogisticRegressionModel): string {
   return `${model.featureCount} features (${model.featureNames.join(', ')})`;
 }
 
+/**
+ * The feature rows of `value`, a list of rows of the model's width (v1 `data.ndarray`, TF
+ * `instances` or `inputs`); a SeldonPayloadError names `field` and says what the model takes.
+ */
+export function rowsOf(value: unknown, field: string, model: LogisticRegressionModel): number[][] {
+  const width = model.featureCount;
+  if (!Array.isArray(value)) fail(`${field} must be a list of rows of ${describeFeatures(model)}, got ${jsonTypeOf(value)}`);
+  if (value.length === 0) fail(`${field} must hold at least one row of ${describeFeatures(model)}`);
+  return value.map((row, i) => {
+    if (!Array.isArray(row)) fail(`${field}[${i}] must be a row of ${width} numbers, got ${jsonTypeOf(row)} (send a list of rows, e.g. [[5.1,3.5,1.4,0.2]])`);
+    if (row.length !== width) fail(`${field}[${i}] has ${row.length} values; this model takes ${describeFeatures(model)}`);
+    row.forEach((v, j) => {
+      if (typeof v !== 'number') fail(`${field}[${i}][${j}] must be a number, got ${jsonTypeOf(v)}`);
+    });
+    return row as number[];
+  });
+}
+
+/** Row-major `values` cut into rows of `width`. */
+export function splitRows(values: readonly number[], width: number): number[][] {
+  const rows: number[][] = [];
+  for (let r = 0; r * width < values.length; r++) rows.push(values.slice(r * width, (r + 1) * width));
+  return rows;
+}
+
 /** The feature rows of a (valid) SeldonMessage; a SeldonPayloadError says why the model cannot take them. */
 export function featureRows(message: SeldonMessage, model: LogisticRegressionModel): FeatureRows {
   const width = model.featureCount;
@@ -41,20 +66,10 @@ export function featureRows(message: SeldonMessage, model: LogisticRegressionMod
     const { shape, values } = tensor;
     if (shape.length !== 2 || shape[1] !== width) fail(`data.tensor.shape must be [rows, ${width}] for this model, got [${shape.join(',')}]`);
     if (shape[0] === 0) fail(`data.tensor must hold at least one row of ${describeFeatures(model)}`);
-    const rows: number[][] = [];
-    for (let r = 0; r < shape[0]; r++) rows.push(values.slice(r * width, (r + 1) * width));
-    return { rows, form: 'tensor' };
+    return { rows: splitRows(values, width), form: 'tensor' };
   }
   if (!ndarray) return fail('this model takes data.ndarray or data.tensor; data.tftensor is not supported');
-  if (ndarray.length === 0) fail(`data.ndarray must hold at least one row of ${describeFeatures(model)}`);
-  const rows = ndarray.map((row, i) => {
-    if (!Array.isArray(row)) fail(`data.ndarray[${i}] must be a row of ${width} numbers, got ${jsonTypeOf(row)} (send a list of rows, e.g. [[5.1,3.5,1.4,0.2]])`);
-    if (row.length !== width) fail(`data.ndarray[${i}] has ${row.length} values; this model takes ${describeFeatures(model)}`);
-    row.forEach((v, j) => {
-      if (typeof v !== 'number') fail(`data.ndarray[${i}][${j}] must be a number, got ${jsonTypeOf(v)}`);
-    });
-    return row as number[];
-  });
+  const rows = rowsOf(ndarray, 'data.ndarray', model);
   return { rows, form: 'ndarray' };
 }
 
