@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { parseJsonBody, parseTfPredictRequest, protocolOfPath, SeldonPayloadError, type TfError } from '@seldon-eventing/seldon';
+import { parseJsonBody, parseTfPredictRequest, protocolOfPath, type TfError } from '@seldon-eventing/seldon';
 import { sendJson, type RawRoute } from '@seldon-eventing/service';
 import type { LogisticRegressionModel } from './model/iris-model';
 import { predictTensorflow } from './model/tensorflow';
+import { sendPrediction } from './send-prediction';
 
 const log = new Logger('TensorFlowPredictions');
 
@@ -21,16 +22,7 @@ export function tensorflowRoute(model: LogisticRegressionModel, modelName: strin
       if (request.method !== 'POST') return sendJson(res, 405, error(`method ${request.method} is not allowed; use POST`), { allow: 'POST' });
       const name = protocolOfPath(request.path)?.model;
       if (name !== undefined && name !== modelName) return sendJson(res, 404, error(`Servable not found for request: Latest(${name})`));
-      try {
-        sendJson(res, 200, predictTensorflow(model, parseTfPredictRequest(parseJsonBody(request.body))));
-      } catch (err) {
-        if (!(err instanceof SeldonPayloadError)) {
-          log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-          return sendJson(res, 500, error('internal error'));
-        }
-        log.debug(`refused request: ${err.message}`);
-        sendJson(res, 400, error(err.message));
-      }
+      sendPrediction(res, log, () => predictTensorflow(model, parseTfPredictRequest(parseJsonBody(request.body))));
     },
   };
 }

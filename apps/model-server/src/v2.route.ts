@@ -4,6 +4,7 @@ import { parseJsonBody, parseV2InferenceRequest, protocolOfPath, SeldonPayloadEr
 import { sendJson, type RawRoute } from '@seldon-eventing/service';
 import type { LogisticRegressionModel } from './model/iris-model';
 import { inferV2 } from './model/v2';
+import { sendPrediction } from './send-prediction';
 
 const log = new Logger('V2Inference');
 
@@ -34,16 +35,7 @@ export function v2InferRoute(model: LogisticRegressionModel, modelName: string):
         log.debug(`refused request: ${err.message}`);
         return sendJson(res, 422, error(err.message));
       }
-      try {
-        sendJson(res, 200, inferV2(model, modelName, inference, inference.id ?? randomUUID()));
-      } catch (err) {
-        if (!(err instanceof SeldonPayloadError)) {
-          log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-          return sendJson(res, 500, error('internal error'));
-        }
-        log.debug(`refused request: ${err.message}`);
-        sendJson(res, 400, error(err.message));
-      }
+      sendPrediction(res, log, () => inferV2(model, modelName, inference, inference.id ?? randomUUID()));
     },
   };
 }
