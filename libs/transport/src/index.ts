@@ -7,6 +7,7 @@ export * from './delivery/attempt';
 export * from './delivery/retry';
 export * from './delivery/send-event';
 export * from './delivery/trigger-meter';
+export * from './delivery/buffered-counter';
 export * from './log';
 export * from './delivery/timeout';
 export * from './knative-http/http-client';

@@ -1,5 +1,5 @@
-import { Counter, Histogram } from 'prom-client';
-import { codeClass, type BrokerRef } from '@seldon-eventing/transport';
+import { Histogram } from 'prom-client';
+import { BufferedCounter, codeClass, type BrokerRef, type CounterSeries } from '@seldon-eventing/transport';
 
 /**
  * Ingress metrics, named after Knative's broker ingress (`event_count` with namespace_name,
@@ -7,7 +7,7 @@ import { codeClass, type BrokerRef } from '@seldon-eventing/transport';
  * by. The broker labels are empty for a path naming no known broker, so a client cannot grow the
  * label set by inventing broker names.
  */
-const eventCount = new Counter({
+const eventCount = new BufferedCounter({
   name: 'ingress_event_count',
   help: 'Events an ingress accepted (202, one per event of a batch) or refused (one per request), by broker, entry and status code',
   labelNames: ['namespace_name', 'broker_name', 'entry', 'response_code', 'response_code_class'],
@@ -20,11 +20,9 @@ const requestDuration = new Histogram({
   buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 });
 
-type Child = { inc(value?: number): void };
-
 /** The ingress metrics of one entry (a URL form); children bound once per label set and kept (see TriggerMeter). */
 export class IngressMeter {
-  private readonly counters = new Map<string, Child>();
+  private readonly counters = new Map<string, CounterSeries>();
   private readonly durations = new Map<string, Histogram.Internal<string>>();
 
   constructor(private readonly entry: string) {}
@@ -39,10 +37,10 @@ export class IngressMeter {
     const key = `${namespace}/${name} ${status}`;
     let counter = this.counters.get(key);
     if (!counter) {
-      counter = eventCount.labels({ namespace_name: namespace, broker_name: name, entry: this.entry, response_code: String(status), response_code_class: codeClass(status) });
+      counter = eventCount.series({ namespace_name: namespace, broker_name: name, entry: this.entry, response_code: String(status), response_code_class: codeClass(status) });
       this.counters.set(key, counter);
     }
-    counter.inc(events);
+    counter.add(events);
     const cls = codeClass(status);
     let duration = this.durations.get(cls);
     if (!duration) {

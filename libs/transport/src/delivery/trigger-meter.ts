@@ -1,6 +1,7 @@
-import { Counter, Histogram } from 'prom-client';
+import { Histogram } from 'prom-client';
 import type { CompiledTrigger } from '@seldon-eventing/eventing';
 import type { RetriedStatus } from './attempt';
+import { BufferedCounter, type CounterSeries } from './buffered-counter';
 import type { SendOutcome } from './send-event';
 
 /**
@@ -13,7 +14,7 @@ import type { SendOutcome } from './send-event';
  */
 const TRIGGER_LABELS = ['namespace_name', 'broker_name', 'trigger_name'] as const;
 
-const eventCount = new Counter({
+const eventCount = new BufferedCounter({
   name: 'trigger_event_count',
   help: 'Events a Trigger delivered, retried (one per retried attempt), dead-lettered, filtered out or lost, by the last response code',
   labelNames: [...TRIGGER_LABELS, 'outcome', 'response_code', 'response_code_class'],
@@ -29,16 +30,14 @@ const dispatchLatency = new Histogram({
 /** What a delivery is counted as: SendOutcome's kinds, `filtered` and each retried attempt. */
 export type MeteredOutcome = 'delivered' | 'retried' | 'dead-lettered' | 'filtered' | 'lost';
 
-type Child = { inc(): void };
-
 /**
- * The delivery metrics of one Trigger. prom-client's `labels()` copies and validates the label
- * values and binds a new child on every call; the children are bound once per (outcome, code) and
- * kept, so a delivery pays only the child's own lookup.
+ * The delivery metrics of one Trigger. Its series are made once per (outcome, code) and kept:
+ * a count is then an addition (see BufferedCounter); prom-client's `labels()` copies and
+ * validates the label values and binds a new child on every call.
  */
 export class TriggerMeter {
   private readonly labels: Record<(typeof TRIGGER_LABELS)[number], string>;
-  private readonly counters = new Map<string, Child>();
+  private readonly counters = new Map<string, CounterSeries>();
   private readonly latencies = new Map<string, Histogram.Internal<string>>();
 
   constructor(compiled: Pick<CompiledTrigger, 'trigger'>) {
@@ -67,12 +66,12 @@ export class TriggerMeter {
 
   private count(outcome: MeteredOutcome, status: RetriedStatus): void {
     const key = `${outcome} ${status ?? ''}`;
-    let child = this.counters.get(key);
-    if (!child) {
-      child = eventCount.labels({ ...this.labels, outcome, response_code: status === undefined ? '' : String(status), response_code_class: codeClass(status) });
-      this.counters.set(key, child);
+    let series = this.counters.get(key);
+    if (!series) {
+      series = eventCount.series({ ...this.labels, outcome, response_code: status === undefined ? '' : String(status), response_code_class: codeClass(status) });
+      this.counters.set(key, series);
     }
-    child.inc();
+    series.add();
   }
 }
 
