@@ -1,4 +1,6 @@
+import { trace } from '@opentelemetry/api';
 import type { CloudEvent } from '@seldon-eventing/cloudevents';
+import { contextFromEvent } from './tracing/trace-context';
 
 /**
  * What a log line about an event carries besides its message, so that an operator can find every
@@ -34,19 +36,8 @@ export type LogFactory = (context: string) => Log;
 export function eventFields(event: CloudEvent, trigger?: string): LogFields {
   const fields: LogFields = { event_id: event.id, event_type: event.type };
   if (trigger !== undefined) fields.trigger = trigger;
-  const traceId = traceIdOf(event.extensions.traceparent);
-  if (traceId !== undefined) fields.trace_id = traceId;
+  // Read as the tracing reads it (W3C's rules: no all-zero or malformed id), never a misleading id.
+  const span = event.extensions.traceparent === undefined ? undefined : trace.getSpanContext(contextFromEvent(event));
+  if (span && trace.isSpanContextValid(span)) fields.trace_id = span.traceId;
   return fields;
-}
-
-/**
- * The trace id of a W3C `traceparent` (the CloudEvents distributed-tracing extension):
- * `<version>-<trace-id>-<parent-id>-<flags>`, the trace id 32 lowercase hex digits and not all
- * zeros (https://www.w3.org/TR/trace-context/#traceparent-header-field-values). A malformed
- * value gives none rather than a misleading id.
- */
-export function traceIdOf(traceparent: string | undefined): string | undefined {
-  const match = traceparent === undefined ? null : /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}/.exec(traceparent.trim());
-  if (!match || /^0+$/.test(match[1])) return undefined;
-  return match[1];
 }
