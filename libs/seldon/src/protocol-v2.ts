@@ -17,13 +17,16 @@ import { SeldonPayloadError } from './protocol-v1';
 export const V2_DATATYPES = ['BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64', 'BYTES'] as const;
 export type V2Datatype = (typeof V2_DATATYPES)[number];
 
-export interface V2RequestInput {
+/** A named tensor, as the Open Inference Protocol writes every input and output. */
+export interface V2Tensor {
   name: string;
   shape: number[];
   datatype: V2Datatype;
   parameters?: Record<string, unknown>;
   data: unknown[];
 }
+
+export type V2RequestInput = V2Tensor;
 
 export interface V2InferenceRequest {
   id?: string;
@@ -32,13 +35,7 @@ export interface V2InferenceRequest {
   outputs?: { name: string; parameters?: Record<string, unknown> }[];
 }
 
-export interface V2ResponseOutput {
-  name: string;
-  shape: number[];
-  datatype: V2Datatype;
-  parameters?: Record<string, unknown>;
-  data: unknown[];
-}
+export type V2ResponseOutput = V2Tensor;
 
 export interface V2InferenceResponse {
   model_name: string;
