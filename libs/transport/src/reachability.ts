@@ -45,7 +45,7 @@ export class Reachability {
   /** A user of the dependency saw it fail to connect: unreachable until a probe answers. */
   report(err: unknown): void {
     if (this.stopped) return;
-    this.set(`${this.options.what} unreachable: ${causeOf(err)}`);
+    this.set(this.unreachable(err));
     this.schedule();
   }
 
@@ -56,11 +56,15 @@ export class Reachability {
       await this.options.probe();
       this.set(undefined);
     } catch (err) {
-      this.set(`${this.options.what} unreachable: ${causeOf(err)}`);
+      this.set(this.unreachable(err));
     } finally {
       this.probing = false;
       this.schedule();
     }
+  }
+
+  private unreachable(err: unknown): string {
+    return `${this.options.what} unreachable: ${causeOf(err)}`;
   }
 
   private schedule(): void {

@@ -123,12 +123,11 @@ export async function sendForTrigger(event: CloudEvent, destination: Sender, opt
 
 /** The one wording of outcomes in the logs, whichever backend delivered. */
 export function logOutcome(log: Log, event: CloudEvent, trigger: string, outcome: SendOutcome): void {
+  // Most events are delivered: they pay for no message or fields.
+  if (outcome.kind === 'delivered' || outcome.kind === 'aborted') return;
   const subject = `event ${event.id} for trigger ${trigger}`;
   const fields = eventFields(event, trigger);
   switch (outcome.kind) {
-    case 'delivered':
-    case 'aborted':
-      return;
     case 'dead-lettered':
       return log.log(`${subject} dead-lettered after ${outcome.attempts} attempt(s): ${describeFailure(outcome.failure)}`, fields);
     case 'lost':
