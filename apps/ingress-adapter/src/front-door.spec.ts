@@ -31,6 +31,20 @@ apiVersion: machinelearning.seldon.io/v1
 kind: SeldonDeployment
 metadata: { name: iris-tf, namespace: default }
 spec: { protocol: tensorflow, predictors: [{ name: default, graph: { name: classifier } }] }
+---
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: { name: iris-kserve, namespace: default }
+spec: { predictor: { model: { modelFormat: { name: sklearn } } } }
+status: { address: { url: "http://iris-kserve.default.svc.cluster.local" } }
+---
+apiVersion: eventing.knative.dev/v1
+kind: Trigger
+metadata: { name: iris-kserve, namespace: default }
+spec:
+  broker: default
+  filter: { attributes: { type: io.kserve.inference.request, subject: iris-kserve } }
+  subscriber: { ref: { apiVersion: serving.kserve.io/v1beta1, kind: InferenceService, name: iris-kserve } }
 `;
 
 const V2_PAYLOAD = '{"inputs":[{"name":"predict","shape":[1,4],"datatype":"FP32","data":[5.1,3.5,1.4,0.2]}]}';
@@ -139,6 +153,24 @@ describe('ingress adapter front door', () => {
       const answer = await post('/', binary('s-2', 'seldon.iris.default.request'), PAYLOAD);
       expect(answer.status).toBe(202);
       expect(bus.published.map((p) => p.event.id)).toEqual(['s-2']);
+    });
+  });
+
+  describe('requests for a KServe InferenceService', () => {
+    const kserve = (id: string, subject = 'iris-kserve') => binary(id, 'io.kserve.inference.request', { 'ce-subject': subject });
+
+    it("refuses an event its Trigger's filter sends to an InferenceService when the body is not of its protocol (v1: TF-style)", async () => {
+      const answer = await post('/', kserve('k-1'), V2_PAYLOAD);
+      expect(answer.status).toBe(400);
+      expect(answer.json.error).toMatch(/^event k-1: invalid tensorflow request: /);
+      expect(bus.published).toEqual([]);
+    });
+
+    it('passes a valid body, and leaves alone an event no InferenceService Trigger matches', async () => {
+      expect((await post('/', kserve('k-2'), TF_PAYLOAD)).status).toBe(202);
+      expect((await post('/', kserve('k-3', 'another-model'), V2_PAYLOAD)).status).toBe(202);
+      expect((await post('/models/ml', kserve('k-4'), V2_PAYLOAD)).status).toBe(202);
+      expect(bus.published.map((p) => p.event.id)).toEqual(['k-2', 'k-3', 'k-4']);
     });
   });
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CloudEventValidationError, createEvent, parseHttp, type CloudEvent, type HttpHeaders } from '@seldon-eventing/cloudevents';
 import {
+  inferenceServiceProtocol,
   ingressPath,
   parseRequestType,
   predictorPath,
@@ -14,7 +15,8 @@ import {
   type SeldonProtocol,
 } from '@seldon-eventing/seldon';
 import { BUS } from '@seldon-eventing/service';
-import { Topology } from '@seldon-eventing/topology';
+import type { CompiledTrigger } from '@seldon-eventing/eventing';
+import { PREDICTOR_ROUTER, Topology } from '@seldon-eventing/topology';
 import { brokerDestination, incomingContext, ingressSpan, inSpan, PublishError, withTraceContext, type BrokerRef, type Bus } from '@seldon-eventing/transport';
 
 /** A refusal the controller answers with: status and reason. */
@@ -37,7 +39,9 @@ export const INGRESS_SOURCE = 'seldon-eventing/ingress-adapter';
  * 2. CloudEvents (binary, structured, batch) are validated; a Seldon request event's data must
  *    be a valid request of the protocol of the deployment its type names (`spec.protocol`;
  *    Seldon v1 for a deployment the manifests do not hold), so a bad payload is refused here,
- *    not later (400, naming the protocol and the field).
+ *    not later (400, naming the protocol and the field). An event of no Seldon type that a
+ *    Trigger of this broker sends to a KServe InferenceService must be a valid request of that
+ *    InferenceService's protocol: no type names an InferenceService, its Triggers' filters do.
  * 3. REST requests at a deployment's own protocol path under `/seldon/<namespace>/<deployment>/`
  *    (404 naming that path for another protocol's) become `seldon.<deployment>.<namespace>.request`
  *    events, carrying a given Seldon-Puid as `seldonpuid`.
@@ -47,10 +51,18 @@ export const INGRESS_SOURCE = 'seldon-eventing/ingress-adapter';
  */
 @Injectable()
 export class FrontDoor {
+  /** The Triggers that send events to an InferenceService, with its protocol: worked out once. */
+  private readonly inferenceServiceTriggers: { compiled: CompiledTrigger; protocol: SeldonProtocol }[];
+
   constructor(
     private readonly topology: Topology,
     @Inject(BUS) private readonly bus: Pick<Bus, 'publish' | 'backend'>,
-  ) {}
+  ) {
+    this.inferenceServiceTriggers = topology.triggersOf(PREDICTOR_ROUTER).flatMap((compiled) => {
+      const isvc = topology.inferenceServiceOf(compiled);
+      return isvc ? [{ compiled, protocol: inferenceServiceProtocol(isvc) }] : [];
+    });
+  }
 
   async acceptEvents(broker: BrokerRef, headers: HttpHeaders, body: Buffer): Promise<string[]> {
     this.checkBroker(broker);
@@ -62,7 +74,7 @@ export class FrontDoor {
       throw err;
     }
     if (events.length === 0) throw new Refusal(400, 'the batch holds no events');
-    events.forEach((event) => this.checkSeldonRequest(event));
+    events.forEach((event) => this.checkPredictionRequest(broker, event));
     return this.publishAll(events, broker, headers);
   }
 
@@ -108,11 +120,15 @@ export class FrontDoor {
     }
   }
 
-  private checkSeldonRequest(event: CloudEvent): void {
+  private checkPredictionRequest(broker: BrokerRef, event: CloudEvent): void {
     const name = parseRequestType(event.type);
-    if (!name) return;
+    const protocols = name
+      ? [this.protocolOf(name)]
+      : this.inferenceServiceTriggers
+          .filter(({ compiled }) => compiled.trigger.namespace === broker.namespace && compiled.trigger.broker === broker.name && compiled.filter(event))
+          .map(({ protocol }) => protocol);
     try {
-      checkPayload(this.protocolOf(name), event.data ?? Buffer.alloc(0));
+      for (const protocol of new Set(protocols)) checkPayload(protocol, event.data ?? Buffer.alloc(0));
     } catch (err) {
       throw new Refusal((err as Refusal).status, `event ${event.id}: ${(err as Error).message}`);
     }

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { CloudEvent } from '@seldon-eventing/cloudevents';
 import type { CompiledTrigger } from '@seldon-eventing/eventing';
 import {
+  INFERENCE_SERVICE_KIND,
   deploymentUrl,
+  inferenceServiceUrl,
   parseIngressPath,
   parseRequestType,
   parseSeldonDeployment,
@@ -11,21 +13,27 @@ import {
 } from '@seldon-eventing/seldon';
 import { Topology } from '@seldon-eventing/topology';
 
+/** The predictor an answer is named after: a SeldonDeployment, or an InferenceService (`kind`). */
+export interface PredictorName extends DeploymentName {
+  kind?: typeof INFERENCE_SERVICE_KIND;
+}
+
 /** Which predictor to call for an event, and which deployment its answer is named after. */
 export interface PredictorTarget {
   url: URL;
-  name: DeploymentName;
+  name: PredictorName;
 }
 
 /**
  * Finds the predictor for a delivery. With the Trigger known, its subscriber decides (a
- * SeldonDeployment's address, or an override URI); without one, the event type names the
- * deployment. The deployment's name comes from the reference, else the ingress path, else the type.
+ * SeldonDeployment's address, an InferenceService's with its protocol's path, or an override
+ * URI); without one, the event type names the deployment. The deployment's name comes from the
+ * reference, else the ingress path, else the type.
  */
 @Injectable()
 export class PredictorTargets {
-  /** Per Trigger, the deployment its subscriber names, if any: worked out once, asked with every event. */
-  private readonly names = new WeakMap<CompiledTrigger, DeploymentName | null>();
+  /** Per Trigger, what its subscriber names (if anything) and the URL to call: worked out once, asked with every event. */
+  private readonly routes = new WeakMap<CompiledTrigger, { name: PredictorName | null; url: URL }>();
 
   constructor(private readonly topology: Topology) {}
 
@@ -33,8 +41,9 @@ export class PredictorTargets {
   find(event: CloudEvent, compiled: CompiledTrigger | undefined): PredictorTarget | undefined {
     const fromType = parseRequestType(event.type);
     if (compiled?.localSubscriber) {
-      const name = this.nameOf(compiled) ?? fromType;
-      return name && { url: compiled.localSubscriber, name };
+      const route = this.routeOf(compiled, compiled.localSubscriber);
+      const name = route.name ?? fromType;
+      return name && { url: route.url, name };
     }
     if (!fromType) return undefined;
     const manifest = this.topology.config.find(SELDON_DEPLOYMENT_KIND, fromType.namespace, fromType.deployment);
@@ -42,17 +51,19 @@ export class PredictorTargets {
     return { url: this.topology.addresses.toLocal(new URL(deploymentUrl(parseSeldonDeployment(manifest)))), name: fromType };
   }
 
-  private nameOf(compiled: CompiledTrigger): DeploymentName | undefined {
-    let name = this.names.get(compiled);
-    if (name === undefined) {
+  private routeOf(compiled: CompiledTrigger, local: URL): { name: PredictorName | null; url: URL } {
+    let route = this.routes.get(compiled);
+    if (route === undefined) {
       const { trigger, subscriber } = compiled;
       const ref = trigger.subscriber.ref;
-      name =
-        ref?.kind === SELDON_DEPLOYMENT_KIND
-          ? { deployment: ref.name, namespace: ref.namespace ?? trigger.namespace }
-          : ((subscriber && parseIngressPath(subscriber.pathname)) ?? null);
-      this.names.set(compiled, name);
+      // Knative resolves an InferenceService to its host (status.address.url): the path is the
+      // protocol's, as KServe's model server answers it.
+      const isvc = this.topology.inferenceServiceOf(compiled);
+      if (isvc) route = { name: { deployment: isvc.name, namespace: isvc.namespace, kind: INFERENCE_SERVICE_KIND }, url: inferenceServiceUrl(isvc, local) };
+      else if (ref?.kind === SELDON_DEPLOYMENT_KIND) route = { name: { deployment: ref.name, namespace: ref.namespace ?? trigger.namespace }, url: local };
+      else route = { name: (subscriber && parseIngressPath(subscriber.pathname)) ?? null, url: local };
+      this.routes.set(compiled, route);
     }
-    return name ?? undefined;
+    return route;
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CloudEventValidationError, createEvent, type CloudEvent } from '@seldon-eventing/cloudevents';
+import { INFERENCE_SERVICE_KIND } from './inference-service';
 import { STATUS_EXTENSION, type PredictionOutcome } from './response-event';
 
 /**
@@ -22,6 +23,8 @@ export function outcomeEvent(outcome: OutcomeEventInit): CloudEvent {
     [STATUS_EXTENSION]: String(outcome.status),
   };
   if (outcome.puid) extensions.seldonpuid = outcome.puid;
+  // Only an InferenceService is named: the outcome of a SeldonDeployment stays as it was.
+  if (outcome.kind) extensions.seldonkind = outcome.kind;
   return createEvent({
     id: randomUUID(),
     type: OUTCOME_TYPE,
@@ -40,12 +43,17 @@ export function readOutcomeEvent(event: CloudEvent): OutcomeEventInit {
     return value;
   };
   const status = Number(need(STATUS_EXTENSION));
+  const kind = event.extensions.seldonkind;
+  if (kind !== undefined && kind !== INFERENCE_SERVICE_KIND) {
+    throw new CloudEventValidationError('seldonkind', `outcome event ${event.id} names an unknown predictor kind ${JSON.stringify(kind)} (expected ${INFERENCE_SERVICE_KIND})`);
+  }
   if (!Number.isInteger(status)) throw new CloudEventValidationError(STATUS_EXTENSION, `outcome event ${event.id} has a non-numeric ${STATUS_EXTENSION}`);
   return {
     deployment: need('seldondeployment'),
     namespace: need('seldonnamespace'),
     path: need('seldonpath'),
     puid: event.extensions.seldonpuid,
+    ...(kind ? { kind } : {}),
     status,
     body: event.data ?? Buffer.alloc(0),
     contentType: event.datacontenttype,

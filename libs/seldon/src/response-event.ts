@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, type CloudEvent, type SpecVersion } from '@seldon-eventing/cloudevents';
+import { INFERENCE_SERVICE_KIND, kserveResponseSource, KSERVE_RESPONSE_TYPE } from './inference-service';
 import { responseSource, responseType } from './names';
 
 /**
@@ -18,6 +19,13 @@ import { responseSource, responseType } from './names';
  * carries `seldonstatus` = the predictor's HTTP status, so that a consumer or a Trigger filter
  * can tell it apart without parsing bodies (`filter.attributes: { seldonstatus: "" }` selects
  * failures). A successful response is exactly the executor's, with no such extension.
+ *
+ * A KServe InferenceService's answer gets the type and source KServe's own model server gives the
+ * CloudEvent it answers (python/kserve/kserve/utils/utils.py, create_response_cloudevent):
+ *   type   = io.kserve.inference.response
+ *   source = io.kserve.inference.<model>       (the model is the InferenceService's name)
+ * and the rest as above: the puid as id (KServe makes up a fresh one; the puid lets a client find
+ * the answer to its request), `path`, `seldonstatus` on failure, the response-publisher's specversion.
  */
 
 export const DEFAULT_RESPONSE_SPECVERSION: SpecVersion = '0.3';
@@ -27,8 +35,11 @@ export const PATH_EXTENSION = 'path';
 export const STATUS_EXTENSION = 'seldonstatus';
 
 export interface PredictionOutcome {
+  /** The SeldonDeployment's name, or the InferenceService's (see `kind`). */
   deployment: string;
   namespace: string;
+  /** Set for a KServe InferenceService; a SeldonDeployment otherwise. */
+  kind?: typeof INFERENCE_SERVICE_KIND;
   /** The request's Seldon-Puid; the response event's id when set. */
   puid?: string;
   /** The predictor path called, e.g. `/api/v1.0/predictions`. */
@@ -55,8 +66,9 @@ export function buildResponseEvent(outcome: PredictionOutcome, options: Response
   return createEvent({
     specversion: options.specversion ?? DEFAULT_RESPONSE_SPECVERSION,
     id: outcome.puid ? outcome.puid : randomUUID(),
-    source: responseSource(outcome.deployment),
-    type: responseType(outcome),
+    ...(outcome.kind === INFERENCE_SERVICE_KIND
+      ? { source: kserveResponseSource(outcome.deployment), type: KSERVE_RESPONSE_TYPE }
+      : { source: responseSource(outcome.deployment), type: responseType(outcome) }),
     ...(outcome.contentType ? { datacontenttype: outcome.contentType } : {}),
     extensions: { [PATH_EXTENSION]: outcome.path, ...(isFailedPrediction(outcome.status) ? { [STATUS_EXTENSION]: String(outcome.status) } : {}) },
     data: outcome.body,

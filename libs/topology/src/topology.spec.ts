@@ -78,6 +78,51 @@ spec:
     );
   });
 
+  describe('KServe InferenceServices', () => {
+    const write = (yaml: string): string => {
+      const dir = mkdtempSync(join(tmpdir(), 'topology-'));
+      writeFileSync(join(dir, 'isvc.yaml'), yaml);
+      return dir;
+    };
+    const isvcAndTrigger = (name: string, predictor: string, status = '') => `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: { name: ${name}, namespace: default }
+spec: { predictor: ${predictor} }
+${status}
+---
+apiVersion: eventing.knative.dev/v1
+kind: Trigger
+metadata: { name: ${name}-trigger, namespace: default }
+spec:
+  broker: default
+  filter: { attributes: { type: io.kserve.inference.request, subject: ${name} } }
+  subscriber: { ref: { apiVersion: serving.kserve.io/v1beta1, kind: InferenceService, name: ${name} } }
+`;
+
+    it('sends a Trigger to an InferenceService through the predictor-router, at its status.address.url or the computed host', () => {
+      const dir = write(
+        [
+          isvcAndTrigger('iris-kserve', '{ model: { modelFormat: { name: sklearn } } }', 'status: { address: { url: "http://iris-kserve.default.example.com" } }'),
+          isvcAndTrigger('iris-kserve-v2', '{ model: { modelFormat: { name: sklearn }, protocolVersion: v2 } }'),
+        ].join('---\n'),
+      );
+      const topology = Topology.load(options({ manifests: [SEED, dir] }), quiet());
+      const served = topology.triggersOf(PREDICTOR_ROUTER).filter((t) => t.trigger.name.startsWith('iris-kserve'));
+      expect(served.map((t) => [t.trigger.name, t.subscriber?.href])).toEqual([
+        ['iris-kserve-trigger', 'http://iris-kserve.default.example.com/'],
+        ['iris-kserve-v2-trigger', 'http://iris-kserve-v2.default.svc.cluster.local/'],
+      ]);
+      expect(topology.inferenceService('default', 'iris-kserve-v2')).toEqual({ name: 'iris-kserve-v2', namespace: 'default', protocol: 'v2' });
+    });
+
+    it('stops the start on an InferenceService of a protocol the router cannot call, naming the file, the document and the field', () => {
+      const dir = write(isvcAndTrigger('iris-grpc', '{ model: { protocolVersion: grpc-v2 } }'));
+      expect(() => Topology.load(options({ manifests: [SEED, dir] }), quiet())).toThrow(
+        `${join(dir, 'isvc.yaml')} document 1 (InferenceService default/iris-grpc): spec.predictor.model.protocolVersion is grpc-v2: gRPC`,
+      );
+    });
+  });
+
   it('keeps serving the other Triggers when one names an unknown SeldonDeployment, and says why it is not ready', () => {
     const dir = mkdtempSync(join(tmpdir(), 'topology-'));
     writeFileSync(

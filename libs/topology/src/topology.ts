@@ -10,12 +10,17 @@ import {
   type TriggerContext,
 } from '@seldon-eventing/eventing';
 import {
+  INFERENCE_SERVICE_KIND,
+  inferenceServiceResolver,
+  isInferenceService,
   isPredictorTrigger,
   isSeldonDeployment,
+  parseInferenceService,
   parseSeldonDeployment,
   SELDON_DEPLOYMENT_KIND,
   seldonDeploymentAddressable,
   type DeploymentName,
+  type InferenceService,
   type SeldonDeployment,
 } from '@seldon-eventing/seldon';
 import { expandEnv } from './expand-env';
@@ -60,7 +65,7 @@ export interface TopologyOptions {
  * Everything the services derive from the user's Kubernetes YAML, compiled once at start: the
  * eventing model, every Trigger compiled (with its status), and which service serves each. This
  * is the one place that decides who serves a Trigger:
- * - a Seldon predictor subscriber: the predictor-router (it calls the predictor and reports the
+ * - a predictor subscriber (SeldonDeployment, KServe InferenceService): the predictor-router (it calls the predictor and reports the
  *   outcome as events);
  * - a subscriber that is one of the product's self-consuming Services: that Service;
  * - anything else: the subscriber itself, reached by the broker on knative and by the
@@ -70,6 +75,7 @@ export class Topology implements TriggerContext {
   readonly triggers: CompiledTrigger[];
   private readonly servers = new Map<CompiledTrigger, string>();
   private readonly deployments = new Map<string, SeldonDeployment>();
+  private readonly inferenceServices = new Map<string, InferenceService>();
 
   constructor(
     readonly config: EventingConfig,
@@ -77,12 +83,17 @@ export class Topology implements TriggerContext {
     readonly resolver: SubscriberResolver,
     options: Pick<TopologyOptions, 'selfConsuming' | 'serviceNamespace' | 'clusterDomain'>,
   ) {
-    // Every SeldonDeployment is read now, so a malformed one (an unknown spec.protocol...) stops
-    // the start with its file, document and field, rather than refusing its requests later.
+    // Every SeldonDeployment and InferenceService is read now, so a malformed one (an unknown
+    // spec.protocol or protocolVersion...) stops the start with its file, document and field,
+    // rather than refusing its requests later.
     for (const obj of config.objects) {
-      if (!isSeldonDeployment(obj)) continue;
-      const sdep = parseSeldonDeployment(obj);
-      this.deployments.set(`${sdep.namespace}/${sdep.name}`, sdep);
+      if (isSeldonDeployment(obj)) {
+        const sdep = parseSeldonDeployment(obj);
+        this.deployments.set(`${sdep.namespace}/${sdep.name}`, sdep);
+      } else if (isInferenceService(obj)) {
+        const isvc = parseInferenceService(obj);
+        this.inferenceServices.set(`${isvc.namespace}/${isvc.name}`, isvc);
+      }
     }
     const selfConsuming = new Map(options.selfConsuming.map((name) => [`${name}.${options.serviceNamespace}.svc.${options.clusterDomain}`, name]));
     this.triggers = config.triggers.map((trigger) => compileTrigger(trigger, this));
@@ -100,7 +111,7 @@ export class Topology implements TriggerContext {
     const file = options.localAddresses;
     const addresses = file ? AddressMap.fromYaml(expandEnv(readFileSync(file, 'utf8'), options.variables), file) : AddressMap.empty();
     const resolver = new SubscriberResolver(config, {
-      addressables: { [SELDON_DEPLOYMENT_KIND]: seldonDeploymentAddressable },
+      addressables: { [SELDON_DEPLOYMENT_KIND]: seldonDeploymentAddressable, [INFERENCE_SERVICE_KIND]: inferenceServiceResolver(options.clusterDomain) },
       clusterDomain: options.clusterDomain,
     });
     const topology = new Topology(config, addresses, resolver, options);
@@ -111,6 +122,17 @@ export class Topology implements TriggerContext {
   /** The SeldonDeployment `name` names, if the manifests hold it. */
   deployment(name: DeploymentName): SeldonDeployment | undefined {
     return this.deployments.get(`${name.namespace}/${name.deployment}`);
+  }
+
+  /** The InferenceService `namespace/name` names, if the manifests hold it. */
+  inferenceService(namespace: string, name: string): InferenceService | undefined {
+    return this.inferenceServices.get(`${namespace}/${name}`);
+  }
+
+  /** The InferenceService a Trigger's subscriber refers to, if it is one the manifests hold. */
+  inferenceServiceOf(compiled: CompiledTrigger): InferenceService | undefined {
+    const ref = compiled.trigger.subscriber.ref;
+    return ref?.kind === INFERENCE_SERVICE_KIND ? this.inferenceService(ref.namespace || compiled.trigger.namespace, ref.name) : undefined;
   }
 
   /** The service that consumes a Trigger's events (see the class comment); undefined when it is not ready. */
