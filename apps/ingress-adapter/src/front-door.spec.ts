@@ -1,12 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CloudEvent } from '@seldon-eventing/cloudevents';
+import { createEvent, type CloudEvent } from '@seldon-eventing/cloudevents';
 import { AddressMap, EventingConfig, loadManifests, SubscriberResolver } from '@seldon-eventing/eventing';
 import { frontListener, type RawRoute } from '@seldon-eventing/service';
 import { Topology } from '@seldon-eventing/topology';
 import { PublishError, type BrokerRef, type Bus } from '@seldon-eventing/transport';
 import { FrontDoor, INGRESS_SOURCE } from './front-door';
 import { ingressRoute } from './ingress.route';
+import { ReplyWaiter } from './reply-waiter';
 
 const MANIFESTS = `
 apiVersion: eventing.knative.dev/v1
@@ -85,6 +86,7 @@ const batch = (...ids: string[]) => JSON.stringify(ids.map((id) => ({ specversio
 
 describe('ingress adapter front door', () => {
   const bus = new RecordingBus();
+  const replies = new ReplyWaiter();
   const defaultBroker = { namespace: 'default', name: 'default' };
   let url: string;
   let server: Server;
@@ -93,7 +95,7 @@ describe('ingress adapter front door', () => {
     const config = EventingConfig.fromManifests(loadManifests(MANIFESTS));
     const topology = new Topology(config, AddressMap.empty(), new SubscriberResolver(config), { selfConsuming: [], serviceNamespace: 'default', clusterDomain: 'cluster.local' });
     const door = new FrontDoor(topology, bus);
-    ({ url, server } = await serveRoute(ingressRoute(door, defaultBroker)));
+    ({ url, server } = await serveRoute(ingressRoute(door, defaultBroker, replies, 1)));
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
   beforeEach(() => {
@@ -171,6 +173,96 @@ describe('ingress adapter front door', () => {
       expect((await post('/', kserve('k-3', 'another-model'), V2_PAYLOAD)).status).toBe(202);
       expect((await post('/models/ml', kserve('k-4'), V2_PAYLOAD)).status).toBe(202);
       expect(bus.published.map((p) => p.event.id)).toEqual(['k-2', 'k-3', 'k-4']);
+    });
+  });
+
+  describe('request/reply (Prefer: wait)', () => {
+    const path = '/seldon/default/iris-deployment/api/v1.0/predictions';
+    const answer = '{"data":{"names":["t:0","t:1","t:2"],"ndarray":[[0.1,0.2,0.7]]},"meta":{}}';
+    /** The predictor answering through the bus: the response event of the published request's puid arrives. */
+    const answering = (extensions: Record<string, string> = {}) => {
+      bus.refusal = (event) => {
+        setImmediate(() =>
+          replies.deliver(
+            createEvent({
+              specversion: '0.3',
+              id: event.extensions.seldonpuid,
+              type: 'seldon.iris-deployment.default.response',
+              source: 'seldon.iris-deployment',
+              datacontenttype: 'application/json',
+              extensions: { path: '/api/v1.0/predictions', ...extensions },
+              data: Buffer.from(answer),
+            }),
+          ),
+        );
+        return undefined;
+      };
+    };
+    const send = async (url: string, headers: Record<string, string>, body: string) => {
+      const res = await fetch(url, { method: 'POST', headers, body });
+      return { status: res.status, headers: res.headers, text: await res.text() };
+    };
+
+    it('answers a REST request with its response event: data as body, attributes as Ce- headers, Preference-Applied', async () => {
+      answering();
+      const res = await send(`${url}${path}`, { 'content-type': 'application/json', prefer: 'wait=5', 'seldon-puid': 'puid-1' }, PAYLOAD);
+      expect(res.status).toBe(200);
+      expect(res.text).toBe(answer);
+      expect(res.headers.get('preference-applied')).toBe('wait');
+      expect(res.headers.get('content-type')).toBe('application/json');
+      expect(res.headers.get('ce-id')).toBe('puid-1');
+      expect(res.headers.get('ce-type')).toBe('seldon.iris-deployment.default.response');
+      expect(res.headers.get('ce-path')).toBe('/api/v1.0/predictions');
+      expect(bus.published[0].event.extensions.seldonpuid).toBe('puid-1');
+    });
+
+    it("makes up a puid when the request has none, and answers a failed prediction with the predictor's status", async () => {
+      answering({ seldonstatus: '400' });
+      const res = await send(`${url}${path}`, { 'content-type': 'application/json', prefer: 'wait=5' }, PAYLOAD);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('ce-seldonstatus')).toBe('400');
+      expect(res.headers.get('ce-id')).toBe(bus.published[0].event.extensions.seldonpuid);
+      expect(res.headers.get('ce-id')).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('answers the CloudEvents entry the same way for one prediction request event', async () => {
+      answering();
+      const res = await send(`${url}/`, binary('w-1', 'seldon.iris-deployment.default.request', { prefer: 'wait=5', 'ce-seldonpuid': 'puid-2' }), PAYLOAD);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('ce-id')).toBe('puid-2');
+      expect(bus.published[0].event.id).toBe('w-1');
+    });
+
+    it('does not apply the preference to an event no predictor answers, nor to a batch: 202 as without it', async () => {
+      const other = await send(`${url}/`, binary('w-2', 'test.front', { prefer: 'wait=5' }), '{}');
+      expect(other.status).toBe(202);
+      expect(other.headers.get('preference-applied')).toBeNull();
+      const many = await send(`${url}/`, { 'content-type': 'application/cloudevents-batch+json', prefer: 'wait=5' }, batch('w-3', 'w-4'));
+      expect(many.status).toBe(202);
+      expect(replies.size).toBe(0);
+    });
+
+    it('answers 504 with the puid when no response comes within the wait, cut to the maximum', async () => {
+      const started = Date.now();
+      const res = await send(`${url}${path}`, { 'content-type': 'application/json', prefer: 'wait=60', 'seldon-puid': 'puid-3' }, PAYLOAD);
+      expect(res.status).toBe(504);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(JSON.parse(res.text)).toEqual({
+        status: 504,
+        error: 'no response event for puid puid-3 within 1 s; it is still published when the predictor answers',
+        id: bus.published[0].event.id,
+        puid: 'puid-3',
+      });
+      expect(replies.size).toBe(0);
+    });
+
+    it('refuses a malformed wait with 400, publishing nothing, and stops waiting when publishing fails', async () => {
+      const bad = await post(path, { 'content-type': 'application/json', prefer: 'wait=soon' }, PAYLOAD);
+      expect(bad).toEqual({ status: 400, json: { status: 400, error: 'Prefer: wait must be a whole number of seconds (RFC 7240), got "soon"' } });
+      bus.refusal = () => new PublishError(503, 'broker unreachable');
+      expect((await post(path, { 'content-type': 'application/json', prefer: 'wait=5' }, PAYLOAD)).status).toBe(503);
+      expect(bus.published).toEqual([]);
+      expect(replies.size).toBe(0);
     });
   });
 

@@ -33,6 +33,13 @@ export class Refusal extends Error {
 export const INGRESS_SOURCE = 'seldon-eventing/ingress-adapter';
 
 /**
+ * For a request that waits for its answer (`Prefer: wait`): called with its one prediction
+ * request event after validation and before publishing; returns the event to publish (given a
+ * `seldonpuid` to be answered under, when it has none).
+ */
+export type AwaitReply = (event: CloudEvent) => CloudEvent;
+
+/**
  * The product's front door: what a client sends becomes events on the bus.
  *
  * 1. The broker must be one the configuration knows (404).
@@ -45,7 +52,9 @@ export const INGRESS_SOURCE = 'seldon-eventing/ingress-adapter';
  * 3. REST requests at a deployment's own protocol path under `/seldon/<namespace>/<deployment>/`
  *    (404 naming that path for another protocol's) become `seldon.<deployment>.<namespace>.request`
  *    events, carrying a given Seldon-Puid as `seldonpuid`.
- * 4. Each event is published; the answer is 202 only once the bus acknowledged all of them.
+ * 4. Each event is published; the answer is 202 only once the bus acknowledged all of them. A
+ *    request that waits for its answer hands its one prediction request to `awaitReply` first
+ *    (a batch, or an event no predictor takes, is not waited for).
  *    Each is taken in by a span continuing the request's `traceparent` (else the event's
  *    distributed-tracing extension), and carries that span's trace when it has no extension.
  */
@@ -64,7 +73,7 @@ export class FrontDoor {
     });
   }
 
-  async acceptEvents(broker: BrokerRef, headers: HttpHeaders, body: Buffer): Promise<string[]> {
+  async acceptEvents(broker: BrokerRef, headers: HttpHeaders, body: Buffer, awaitReply?: AwaitReply): Promise<string[]> {
     this.checkBroker(broker);
     let events: CloudEvent[];
     try {
@@ -74,11 +83,12 @@ export class FrontDoor {
       throw err;
     }
     if (events.length === 0) throw new Refusal(400, 'the batch holds no events');
-    events.forEach((event) => this.checkPredictionRequest(broker, event));
+    const predictions = events.map((event) => this.checkPredictionRequest(broker, event));
+    if (awaitReply && events.length === 1 && predictions[0]) events = [awaitReply(events[0])];
     return this.publishAll(events, broker, headers);
   }
 
-  async acceptPrediction(broker: BrokerRef, target: GatewayTarget, headers: HttpHeaders, body: Buffer): Promise<string> {
+  async acceptPrediction(broker: BrokerRef, target: GatewayTarget, headers: HttpHeaders, body: Buffer, awaitReply?: AwaitReply): Promise<string> {
     this.checkBroker(broker);
     checkPayload(this.protocolServedAt(target), body);
     const puid = firstValue(headers[SELDON_PUID_HEADER]);
@@ -90,7 +100,7 @@ export class FrontDoor {
       data: body,
       extensions: puid ? { seldonpuid: puid } : undefined,
     });
-    const [id] = await this.publishAll([event], broker, headers);
+    const [id] = await this.publishAll([awaitReply ? awaitReply(event) : event], broker, headers);
     return id;
   }
 
@@ -120,7 +130,8 @@ export class FrontDoor {
     }
   }
 
-  private checkPredictionRequest(broker: BrokerRef, event: CloudEvent): void {
+  /** Validates a prediction request's data; whether the event is one (a predictor will answer it). */
+  private checkPredictionRequest(broker: BrokerRef, event: CloudEvent): boolean {
     const name = parseRequestType(event.type);
     const protocols = name
       ? [this.protocolOf(name)]
@@ -132,6 +143,7 @@ export class FrontDoor {
     } catch (err) {
       throw new Refusal((err as Refusal).status, `event ${event.id}: ${(err as Error).message}`);
     }
+    return protocols.length > 0;
   }
 
   private async publishAll(events: CloudEvent[], broker: BrokerRef, headers: HttpHeaders): Promise<string[]> {

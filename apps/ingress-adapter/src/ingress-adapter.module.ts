@@ -1,12 +1,43 @@
-import { INestApplicationContext, Module } from '@nestjs/common';
-import { DEFAULT_BROKER, defaultBrokerProvider, EventingModule, type ServiceOptions } from '@seldon-eventing/service';
-import { TopologyModule } from '@seldon-eventing/topology';
+import { hostname } from 'node:os';
+import { INestApplicationContext, Logger, Module, type DynamicModule } from '@nestjs/common';
+import { BUS, DEFAULT_BROKER, defaultBrokerProvider, EventingModule, serviceName, ServiceInfo, type ServiceOptions } from '@seldon-eventing/service';
+import { Topology, TopologyModule } from '@seldon-eventing/topology';
+import { createBus, transportSettings } from '@seldon-eventing/transport';
 import { FrontDoor } from './front-door';
 import { ingressRoute } from './ingress.route';
+import { ReplyHandler } from './reply.handler';
+import { ReplyWaiter } from './reply-waiter';
+import { requestReplySettings } from './ingress-adapter.settings';
+
+/**
+ * The bus, as EventingModule.forRoot() makes it, but with consumer groups of this replica's own
+ * on kafka: a request waits in the replica that took it, so every replica must read every
+ * response event, where replicas sharing a Trigger's group would split them. The group is named
+ * after the host (the pod) and the process, and starts at the latest offset like any new
+ * Trigger group (KAFKA_INITIAL_OFFSET): a replica only needs the answers to its own requests.
+ */
+function replicaEventingModule(): DynamicModule {
+  return {
+    module: EventingModule,
+    providers: [
+      {
+        provide: BUS,
+        inject: [ServiceInfo],
+        useFactory: (info: ServiceInfo) => {
+          const settings = transportSettings.read();
+          const kafkaConsumerGroupPrefix = `${settings.kafkaConsumerGroupPrefix}${hostname()}-${process.pid}-`;
+          return createBus(info.name, { ...settings, kafkaConsumerGroupPrefix }, (context) => new Logger(context));
+        },
+      },
+    ],
+    exports: [BUS],
+  };
+}
 
 @Module({
-  imports: [EventingModule.forRoot(), TopologyModule],
-  providers: [FrontDoor, defaultBrokerProvider],
+  imports: [replicaEventingModule(), TopologyModule],
+  controllers: [ReplyHandler],
+  providers: [FrontDoor, ReplyWaiter, defaultBrokerProvider],
 })
 export class IngressAdapterModule {}
 
@@ -15,5 +46,9 @@ export const ingressAdapterService: ServiceOptions = {
   defaultPort: 8081,
   portEnv: 'INGRESS_ADAPTER_PORT',
   ingress: true,
-  rawRoutes: (app: INestApplicationContext) => [ingressRoute(app.get(FrontDoor), app.get(DEFAULT_BROKER))],
+  // The response events, for requests that wait for their answer (`Prefer: wait`).
+  subscribe: (app) => app.get(Topology).triggersOf(serviceName('ingress-adapter')),
+  rawRoutes: (app: INestApplicationContext) => [
+    ingressRoute(app.get(FrontDoor), app.get(DEFAULT_BROKER), app.get(ReplyWaiter), requestReplySettings.read().maxWaitSeconds),
+  ],
 };

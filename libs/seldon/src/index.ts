@@ -75,6 +75,7 @@ export {
   PATH_EXTENSION,
   buildResponseEvent,
   isFailedPrediction,
+  isResponseEventType,
   STATUS_EXTENSION,
   type PredictionOutcome,
   type ResponseEventOptions,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, type CloudEvent, type SpecVersion } from '@seldon-eventing/cloudevents';
 import { INFERENCE_SERVICE_KIND, kserveResponseSource, KSERVE_RESPONSE_TYPE } from './inference-service';
-import { responseSource, responseType } from './names';
+import { parseResponseType, responseSource, responseType } from './names';
 
 /**
  * The response event Seldon Core v1's executor answers a CloudEvents request with
@@ -55,6 +55,11 @@ export interface PredictionOutcome {
 /** Whether a predictor's status is a failed prediction. */
 export function isFailedPrediction(status: number | undefined): boolean {
   return status !== undefined && (status < 200 || status > 299);
+}
+
+/** Whether `type` is a response event's: `seldon.<deployment>.<namespace>.response`, or KServe's. */
+export function isResponseEventType(type: string): boolean {
+  return type === KSERVE_RESPONSE_TYPE || parseResponseType(type) !== undefined;
 }
 
 export interface ResponseEventOptions {

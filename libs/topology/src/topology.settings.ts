@@ -16,7 +16,7 @@ export const topologySettings = defineSettings('Eventing manifests', {
   clusterDomain: setting.string('CLUSTER_DOMAIN', { default: 'cluster.local', description: "the cluster's DNS domain, in the addresses Triggers' subscribers resolve to" }),
   // Empty is a value here: no service consumes its own Triggers, the kafka-dispatcher delivers them all.
   selfConsumingServices: setting.list('KAFKA_SELF_CONSUMING_SERVICES', {
-    default: ['response-publisher', 'event-display'],
+    default: ['response-publisher', 'event-display', 'ingress-adapter'],
     keepEmpty: true,
     description: 'Services of the product that serve their own Triggers (consuming them on kafka); the kafka-dispatcher delivers every other non-predictor Trigger over HTTP',
   }),

@@ -9,7 +9,7 @@ const options = (overrides: Partial<TopologyOptions> = {}): TopologyOptions => (
   manifests: [SEED],
   localAddresses: join(__dirname, '../../../config/local-addresses.yaml'),
   clusterDomain: 'cluster.local',
-  selfConsuming: ['response-publisher', 'event-display'],
+  selfConsuming: ['response-publisher', 'event-display', 'ingress-adapter'],
   serviceNamespace: 'default',
   variables: { EVENT_DISPLAY_PORT: '9999' },
   ...overrides,
@@ -32,15 +32,18 @@ describe('Topology', () => {
       'iris-tf-trigger': PREDICTOR_ROUTER,
       'iris-tf-display': 'event-display',
       'seldon-response-publisher': 'response-publisher',
+      'ingress-adapter-replies': 'ingress-adapter',
     });
     const [predictor] = topology.triggersOf(PREDICTOR_ROUTER);
     expect(predictor.subscriber?.href).toBe('http://iris-deployment-default.default.svc.cluster.local:8000/api/v1.0/predictions');
     expect(topology.triggersOf('event-display')[0].localSubscriber?.href).toBe('http://127.0.0.1:9999/');
+    // Request/reply: the response events reach the ingress-adapter at the path naming its Trigger.
+    expect(topology.triggersOf('ingress-adapter')[0].localSubscriber?.href).toBe('http://127.0.0.1:8081/triggers/default/ingress-adapter-replies');
   });
 
   it('leaves a Service that is not self-consuming to the kafka-dispatcher', () => {
     const topology = Topology.load(options({ selfConsuming: ['response-publisher'] }), quiet());
-    expect(topology.triggersOf(KAFKA_DISPATCHER).map((t) => t.key)).toEqual(['default/event-display', 'default/iris-v2-display', 'default/iris-tf-display']);
+    expect(topology.triggersOf(KAFKA_DISPATCHER).map((t) => t.key)).toEqual(['default/event-display', 'default/ingress-adapter-replies', 'default/iris-v2-display', 'default/iris-tf-display']);
   });
 
   it("calls each SeldonDeployment's predictor at its protocol's path, and knows each deployment's protocol", () => {
