@@ -14,6 +14,8 @@ const DISPLAY_TRIGGER = 'event-display';
 const OVERRIDE_TRIGGER = 'seldon-eventing-override-trigger';
 /** config/manifests' Triggers of the V2 and TensorFlow deployments: the flow's events pass them by too. */
 const OTHER_PROTOCOL_TRIGGERS = ['iris-v2-trigger', 'iris-v2-display', 'iris-tf-trigger', 'iris-tf-display'];
+/** config/manifests' Trigger taking response events to the ingress-adapter (request/reply). */
+const REPLIES_TRIGGER = 'ingress-adapter-replies';
 
 /**
  * Every service serves Prometheus metrics at /metrics, and they count what happened: N seed
@@ -103,7 +105,7 @@ describe.each(BACKENDS)('metrics on the %s backend', (backend) => {
   it('reports queue depth (knative) or records in flight per partition (kafka), back to zero once idle', () => {
     if (backend === 'knative') {
       const depth = scraped.broker.find((f) => f.name === 'trigger_queue_depth');
-      expect(depth?.samples.map((s) => s.labels.trigger_name).sort()).toEqual([DISPLAY_TRIGGER, OVERRIDE_TRIGGER, PREDICTOR_TRIGGER, PUBLISHER_TRIGGER, ...OTHER_PROTOCOL_TRIGGERS].sort());
+      expect(depth?.samples.map((s) => s.labels.trigger_name).sort()).toEqual([DISPLAY_TRIGGER, OVERRIDE_TRIGGER, PREDICTOR_TRIGGER, PUBLISHER_TRIGGER, REPLIES_TRIGGER, ...OTHER_PROTOCOL_TRIGGERS].sort());
       expect(total(scraped.broker, 'trigger_queue_depth')).toBe(0);
     } else {
       const inFlight = scraped['predictor-router'].find((f) => f.name === 'kafka_trigger_records_in_flight');
