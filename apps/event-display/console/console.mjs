@@ -101,7 +101,7 @@ function eventRow(event, { at, sentAt } = {}) {
       h('span', { class: 'type' }, event.type),
       h('span', { class: 'meta' }, `source ${event.source}`),
       h('span', { class: 'meta' }, `id ${event.id}`),
-      h('span', { class: 'meta' }, at ? clock(at) : 'from history'),
+      h('span', { class: 'meta' }, at ? clock(new Date(at)) : 'from history'),
       h('span', { class: 'pair' }),
     ),
     prediction ? predictionTable(prediction) : undefined,
