@@ -104,7 +104,7 @@ describe.each(BACKENDS)('the console on the %s backend', (backend) => {
 
     const clicked = Date.now();
     await page.click('#send-button');
-    await page.waitForFunction(() => document.querySelectorAll('#send-result .response .prediction tr.class').length === 3, null, { timeout: 2000 });
+    await page.waitForFunction(`document.querySelectorAll('#send-result .response .prediction tr.class').length === 3`, null, { timeout: 2000 });
     expect(Date.now() - clicked).toBeLessThan(2000);
     const puid = await page.getAttribute('#send-result .response', 'data-id');
     const rows = await page.$$eval('#send-result .prediction tr.class', (trs) => trs.map((tr) => [tr.querySelector('.name')!.textContent, Number(tr.querySelector('.p')!.textContent)]));
@@ -129,7 +129,7 @@ describe.each(BACKENDS)('the console on the %s backend', (backend) => {
       await page.waitForSelector(`[data-trigger="${trigger}"].ready .status`);
       expect(await page.textContent(`[data-trigger="${trigger}"] .status`)).toBe('ready');
     }
-    await page.waitForFunction(() => Number(document.querySelector('[data-trigger="seldon-eventing-sklearn-trigger"] .delivered')?.textContent) >= 1, null, { timeout: 10_000 });
+    await page.waitForFunction(`Number(document.querySelector('[data-trigger="seldon-eventing-sklearn-trigger"] .delivered')?.textContent) >= 1`, null, { timeout: 10_000 });
     expect(await page.textContent('#flow-services')).not.toContain('unreachable');
     if (backend === 'knative') await page.screenshot({ path: screenshot('console-flow.png'), fullPage: true });
   });

@@ -130,7 +130,7 @@ describe('dead letters', () => {
       brokerStatus = 503;
       const refused = await post('/console/dead-letters/resend', { body: '{}' });
       expect(refused.status).toBe(502);
-      expect((await refused.json()).failed).toEqual([
+      expect(((await refused.json()) as { failed: unknown[] }).failed).toEqual([
         { seq: expect.any(Number), error: expect.stringContaining('shutting down') },
         { seq: expect.any(Number), error: expect.stringContaining('shutting down') },
       ]);
