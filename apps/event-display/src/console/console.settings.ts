@@ -25,7 +25,7 @@ export const consoleSettings = defineSettings('Console (event-display)', {
     default: {},
     defaultText: 'each at `http://127.0.0.1:<its port>` (the Ports settings)',
     description:
-      "where the console finds the other services' `/triggers` and `/metrics`, and the ingress-adapter it can send through: e.g. `broker=http://broker-ingress.knative-eventing,ingress-adapter=http://ingress-adapter`",
+      "where the console reaches the other services: their `/metrics` for Flow's counts, the ingress-adapter for Send; `<service>=<url>` pairs, e.g. `broker=http://broker-ingress.knative-eventing,ingress-adapter=http://ingress-adapter`",
   }),
   flowTimeoutMs: setting.int('CONSOLE_FLOW_TIMEOUT_MS', {
     default: 2000,
