@@ -290,7 +290,7 @@ function triggerBox(t) {
       c.lost ? h('span', { class: 'bad' }, 'lost ', h('b', {}, c.lost)) : undefined,
       h('span', {}, 'rate ', h('b', { class: 'rate' }, rate(c.rate))),
     ),
-    t.delivery?.deadLetterSink ? h('div', { class: 'note' }, `dead letters → ${t.delivery.deadLetterSink.uri ?? t.delivery.deadLetterSink.ref?.name ?? ''}`) : undefined,
+    t.delivery?.deadLetterSink ? h('div', { class: 'note' }, `dead letters → ${[t.delivery.deadLetterSink.ref?.name, t.delivery.deadLetterSink.uri].filter(Boolean).join(' ')}`) : undefined,
   );
 }
 

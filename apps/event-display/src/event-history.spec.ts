@@ -14,22 +14,22 @@ describe('EventHistory', () => {
     process.env.EVENT_DISPLAY_HISTORY = '3';
     const history = new EventHistory();
     ['a', 'b', 'c', 'd', 'e'].forEach((id) => history.add(event(id)));
-    expect(history.list().map((e) => e.id)).toEqual(['c', 'd', 'e']);
+    expect(history.query().map((r) => r.event.id)).toEqual(['c', 'd', 'e']);
   });
 
   it('keeps 1000 by default', () => {
     delete process.env.EVENT_DISPLAY_HISTORY;
     const history = new EventHistory();
     for (let i = 0; i < 1001; i++) history.add(event(String(i)));
-    expect(history.list()).toHaveLength(1000);
-    expect(history.list()[0].id).toBe('1');
+    expect(history.query()).toHaveLength(1000);
+    expect(history.query()[0].event.id).toBe('1');
   });
 
   it('forgets everything on clear, and numbers on from where it was', () => {
     const history = new EventHistory(10);
     history.add(event('a'));
     history.clear();
-    expect(history.list()).toEqual([]);
+    expect(history.query()).toEqual([]);
     expect(history.add(event('b')).seq).toBe(2);
   });
 

@@ -54,10 +54,6 @@ export class EventHistory {
     return received;
   }
 
-  list(): readonly CloudEvent[] {
-    return this.events.map((received) => received.event);
-  }
-
   /** The events kept that match, oldest first. */
   query({ limit, since, ...filter }: HistoryQuery = {}): ReceivedEvent[] {
     const matching = this.events.filter((received) => (since === undefined || received.seq > since) && matchesFilter(received.event, filter));
