@@ -1,7 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Query } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import type { CloudEvent } from '@seldon-eventing/cloudevents';
-import { eventJson, formatEvent } from './event-format';
+import { eventJson, formatEvent, type CloudEvent } from '@seldon-eventing/cloudevents';
 import { EventHistory } from './event-history';
 
 /** Prints every event its Triggers deliver, and lists the recent ones at GET /events. */
