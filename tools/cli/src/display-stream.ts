@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createParser } from 'eventsource-parser';
 import { parseHttp, STRUCTURED_CONTENT_TYPE, type CloudEvent } from '@seldon-eventing/cloudevents';
 import { CliError, EXIT, networkReason } from './exit-codes';
@@ -79,8 +80,7 @@ export async function followDisplayStream(display: string, filter: EventFilter, 
       }
       reader = undefined;
       parser.reset();
-      if (stop.signal.aborted) return;
-      await new Promise((resolve) => setTimeout(resolve, retryMs));
+      await sleep(retryMs, undefined, { signal: stop.signal }).catch(() => undefined);
     }
   };
 

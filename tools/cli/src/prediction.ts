@@ -5,7 +5,7 @@ import type { EventFilter } from './event-feed';
 /**
  * The response event that answers one request: Seldon's executor answers with
  * type `seldon.<deployment>.<namespace>.response` and id = the request's Seldon-Puid
- * (libs/seldon response-event.ts; /work's ARCHITECTURE "Seldon response event"). predict sends its
+ * (libs/seldon response-event.ts; ARCHITECTURE.md, "Seldon response event"). predict sends its
  * request with the extension `seldonpuid`, which the predictor-router passes on as the
  * Seldon-Puid, so the response's id is known before it is sent.
  */

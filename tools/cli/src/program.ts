@@ -10,7 +10,7 @@ import { followDisplayStream } from './display-stream';
 import { localEndpoints, httpUrl, resolveTarget, type Endpoints } from './endpoints';
 import { composeEvent, type SendMode } from './event-input';
 import type { EventFeed, EventFilter, OnEvent } from './event-feed';
-import { CliError, EXIT, usageError } from './exit-codes';
+import { CliError, EXIT, networkReason, usageError } from './exit-codes';
 import { followTopic, readTopic, type KafkaOptions } from './kafka-feed';
 import { accepted, postEvent } from './post-event';
 import { failedStatus, predictionRows, responseBody, responseFilter } from './prediction';
@@ -204,7 +204,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       try {
         res = await fetch(url);
       } catch (err) {
-        throw new CliError(`cannot reach ${url}: ${(err as Error).message}`, EXIT.unreachable);
+        throw new CliError(`cannot reach ${url}: ${networkReason(err)}`, EXIT.unreachable);
       }
       if (!res.ok) throw new CliError(`${url} answered ${res.status}: ${await res.text()}`, EXIT.refused);
       const triggers = (await res.json()) as Record<string, any>[];
