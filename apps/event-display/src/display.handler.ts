@@ -1,8 +1,7 @@
 import { BadRequestException, Controller, Delete, Get, Headers, HttpCode, Query, Res } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { Response } from 'express';
-import type { CloudEvent } from '@seldon-eventing/cloudevents';
-import { eventJson, formatEvent } from './event-format';
+import { eventJson, formatEvent, type CloudEvent } from '@seldon-eventing/cloudevents';
 import { EventHistory } from './event-history';
 import { EventStream } from './event-stream';
 

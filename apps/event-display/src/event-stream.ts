@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
-import { eventJson } from './event-format';
+import { eventJson } from '@seldon-eventing/cloudevents';
 import { EventHistory, matchesFilter, type EventFilter, type ReceivedEvent } from './event-history';
 
 /** How often an idle stream gets a comment line, so that proxies and clients keep it open. */

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { createEvent } from '@seldon-eventing/cloudevents';
+import { createEvent, eventJson } from '@seldon-eventing/cloudevents';
 import { requestType, SeldonPayloadError, validateRequest, type SeldonDeployment } from '@seldon-eventing/seldon';
 import { answerNonPost, sendError, sendJson, type RawRequest, type RawRoute } from '@seldon-eventing/service';
-import { eventJson } from '../event-format';
 import { SEND_ROUTES, SendFailed, type ConsoleSender, type SendRoute } from './console-sender';
 import { withoutErrorExtensions, type DeadLetters } from './dead-letters';
 

@@ -1,8 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { Injectable } from '@nestjs/common';
-import { CloudEventValidationError, parseHttp, type CloudEvent } from '@seldon-eventing/cloudevents';
+import { CloudEventValidationError, eventJson, parseHttp, type CloudEvent } from '@seldon-eventing/cloudevents';
 import { answerNonPost, sendError, type RawRequest, type RawRoute } from '@seldon-eventing/service';
-import { eventJson } from '../event-format';
 import { eventDisplaySettings } from '../event-display.settings';
 
 /** Where a Trigger's `delivery.deadLetterSink` points to make event-display its dead-letter sink. */
