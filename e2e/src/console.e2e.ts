@@ -19,28 +19,30 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
-/** A deployment whose Trigger dead-letters to event-display (POST /dead-letters) after one retry. */
+/** A deployment whose predictor is at `url` and whose Trigger dead-letters to event-display (POST /dead-letters) after one retry. */
 const DLQ = 'console-dlq';
-const DLQ_MANIFESTS = [
-  ...predictorAt(DLQ, 'http://127.0.0.1:0/unused', {
-    delivery: {
-      retry: 1,
-      backoffPolicy: 'linear',
-      backoffDelay: 'PT0.05S',
-      deadLetterSink: { ref: { apiVersion: 'v1', kind: 'Service', name: 'event-display' }, uri: '/dead-letters' },
+function deadLetteringDeployment(url: string): object[] {
+  return [
+    ...predictorAt(DLQ, url, {
+      delivery: {
+        retry: 1,
+        backoffPolicy: 'linear',
+        backoffDelay: 'PT0.05S',
+        deadLetterSink: { ref: { apiVersion: 'v1', kind: 'Service', name: 'event-display' }, uri: '/dead-letters' },
+      },
+    }),
+    {
+      apiVersion: 'eventing.knative.dev/v1',
+      kind: 'Trigger',
+      metadata: { name: `${DLQ}-display`, namespace: 'default' },
+      spec: {
+        broker: 'default',
+        filter: { attributes: { type: `seldon.${DLQ}.default.response` } },
+        subscriber: { ref: { apiVersion: 'v1', kind: 'Service', name: 'event-display' } },
+      },
     },
-  }),
-  {
-    apiVersion: 'eventing.knative.dev/v1',
-    kind: 'Trigger',
-    metadata: { name: `${DLQ}-display`, namespace: 'default' },
-    spec: {
-      broker: 'default',
-      filter: { attributes: { type: `seldon.${DLQ}.default.response` } },
-      subscriber: { ref: { apiVersion: 'v1', kind: 'Service', name: 'event-display' } },
-    },
-  },
-];
+  ];
+}
 
 /**
  * The web console in a real browser (Debian's chromium, driven by playwright-core): what a user
@@ -66,10 +68,7 @@ describe.each(BACKENDS)('the console on the %s backend', (backend) => {
 
   beforeAll(async () => {
     await predictor.start(PORT_BASE[backend] + 95);
-    const manifests = DLQ_MANIFESTS.map((object: any) =>
-      object.kind === 'SeldonDeployment' ? { ...object, status: { address: { url: `${predictor.url}/api/v1.0/predictions` } } } : object,
-    );
-    flow = await startFlow(backend, { EVENTING_MANIFESTS: withManifests(manifests) });
+    flow = await startFlow(backend, { EVENTING_MANIFESTS: withManifests(deadLetteringDeployment(`${predictor.url}/api/v1.0/predictions`)) });
     userDataDir = mkdtempSync(join(tmpdir(), 'console-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: '/usr/bin/chromium',
