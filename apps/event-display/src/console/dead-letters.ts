@@ -2,7 +2,6 @@ import type { ServerResponse } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import { CloudEventValidationError, eventJson, parseHttp, type CloudEvent } from '@seldon-eventing/cloudevents';
 import { answerNonPost, sendError, type RawRequest, type RawRoute } from '@seldon-eventing/service';
-import { eventDisplaySettings } from '../event-display.settings';
 
 /** Where a Trigger's `delivery.deadLetterSink` points to make event-display its dead-letter sink. */
 export const DEAD_LETTER_PATH = '/dead-letters';
@@ -39,7 +38,7 @@ export class DeadLetters {
   private readonly letters: DeadLetter[] = [];
   private lastSeq = 0;
 
-  constructor(private readonly capacity: number = eventDisplaySettings.read().history) {}
+  constructor(private readonly capacity: number) {}
 
   add(event: CloudEvent, now = new Date()): DeadLetter {
     const letter = { seq: ++this.lastSeq, receivedAt: now.toISOString(), event };
