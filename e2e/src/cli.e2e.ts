@@ -58,13 +58,15 @@ function replayManifests(backend: Backend, modelServer: string, sink: string): o
 
 /**
  * The CLI against the real services, as a child process, on each backend. `predict` and `watch`
- * read the broker topic with --kafka on the kafka backend; on knative they follow
- * event-display's /events/stream, covered here once that stream is served.
+ * read the broker topic with --kafka on the kafka backend, and follow event-display's
+ * /events/stream on knative.
  */
 describe.each(BACKENDS)('seldon-eventing on the %s backend', (backend) => {
   const sink = new TestSubscriber();
   let flow: Flow;
   const kafka = () => ['--kafka', String(process.env.KAFKA_BROKERS)];
+  /** Where predict and watch read events from: the topic on kafka, event-display's stream on knative. */
+  const feed = () => (backend === 'kafka' ? kafka() : []);
   /** The records on the KafkaSink's topic. */
   const deadLettersOnTopic = async () => {
     const admin = new Kafka({ clientId: 'e2e-cli', brokers: [String(process.env.KAFKA_BROKERS)], logLevel: logLevel.NOTHING }).admin();
@@ -109,47 +111,45 @@ describe.each(BACKENDS)('seldon-eventing on the %s backend', (backend) => {
     expect(json.find((t) => t.name === 'seldon-eventing-sklearn-trigger')?.servedBy).toBe('predictor-router');
   });
 
-  if (backend === 'kafka') {
-    it("predict --kafka: prints the README's probabilities, as a table and as JSON", async () => {
-      const table = await cli(flow, ['predict', 'iris-deployment', '--data', SEED_DATA, ...kafka()]);
-      expect(table).toMatchObject({ code: 0 });
-      expect(table.stdout).toMatch(/t:2\s+0\.957920/);
-      const json = await cli(flow, ['predict', 'iris-deployment', '-n', 'default', '--data', SEED_DATA, '--json', ...kafka()]);
-      expect(json.code).toBe(0);
-      expect(JSON.parse(json.stdout).data.ndarray[0]).toEqual(README_PROBABILITIES);
-    });
+  it("predict: prints the README's probabilities, as a table and as JSON", async () => {
+    const table = await cli(flow, ['predict', 'iris-deployment', '--data', SEED_DATA, ...feed()]);
+    expect(table).toMatchObject({ code: 0 });
+    expect(table.stdout).toMatch(/t:2\s+0\.957920/);
+    const json = await cli(flow, ['predict', 'iris-deployment', '-n', 'default', '--data', SEED_DATA, '--json', ...feed()]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).data.ndarray[0]).toEqual(README_PROBABILITIES);
+  });
 
-    it('predict --kafka: a failed prediction exits 1 with the error; no answer exits 3 at --timeout', async () => {
-      const failed = await cli(flow, ['predict', 'iris-deployment', '--data', '{"data":{"ndarray":[[1,2,3]]}}', '--json', ...kafka()]);
-      expect(failed.code).toBe(1);
-      expect(failed.stderr).toContain('the predictor answered 400');
-      const model = flow.services['model-server'];
-      await model.stop();
-      try {
-        const silent = await cli(flow, ['predict', 'iris-deployment', '--data', SEED_DATA, '--timeout', '2', ...kafka()]);
-        expect(silent.code).toBe(3);
-      } finally {
-        await model.start();
-      }
-    });
+  it('predict: a failed prediction exits 1 with the error; no answer exits 3 at --timeout', async () => {
+    const failed = await cli(flow, ['predict', 'iris-deployment', '--data', '{"data":{"ndarray":[[1,2,3]]}}', '--json', ...feed()]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('the predictor answered 400');
+    const model = flow.services['model-server'];
+    await model.stop();
+    try {
+      const silent = await cli(flow, ['predict', 'iris-deployment', '--data', SEED_DATA, '--timeout', '2', ...feed()]);
+      expect(silent.code).toBe(3);
+    } finally {
+      await model.start();
+    }
+  });
 
-    it('watch --kafka: prints the events that pass, as JSON lines or as event-display prints them', async () => {
-      const watching = cli(flow, ['watch', '--type', 'seldon.iris-deployment.default.response', '--count', '1', '--json', ...kafka()]);
-      const text = cli(flow, ['watch', '--type', 'seldon.iris-deployment.default.response', '--count', '1', ...kafka()]);
-      // The watchers join with throwaway groups first: send until they have seen one.
-      let finished = false;
-      const both = Promise.all([watching, text]).finally(() => (finished = true));
-      await waitFor(async () => {
-        if (finished) return true;
-        await cli(flow, ['send', '--to', 'ingress', '--type', 'seldon.iris-deployment.default.request', '--data', SEED_DATA]);
-        return false;
-      }, { what: 'the watchers to print a response', timeoutMs: 60_000, intervalMs: 1000 });
-      const [json, printed] = await both;
-      expect(json.code).toBe(0);
-      expect(JSON.parse(json.stdout.trim())).toMatchObject({ type: 'seldon.iris-deployment.default.response', source: 'seldon.iris-deployment', path: '/api/v1.0/predictions' });
-      expect(printed.stdout).toMatch(/^☁️ {2}cloudevents\.Event\nContext Attributes,\n {2}specversion: 0\.3\n {2}type: seldon\.iris-deployment\.default\.response/);
-    });
-  }
+  it('watch: prints the events that pass, as JSON lines or as event-display prints them', async () => {
+    const watching = cli(flow, ['watch', '--type', 'seldon.iris-deployment.default.response', '--count', '1', '--json', ...feed()]);
+    const text = cli(flow, ['watch', '--type', 'seldon.iris-deployment.default.response', '--count', '1', ...feed()]);
+    // The watchers join with throwaway groups first: send until they have seen one.
+    let finished = false;
+    const both = Promise.all([watching, text]).finally(() => (finished = true));
+    await waitFor(async () => {
+      if (finished) return true;
+      await cli(flow, ['send', '--to', 'ingress', '--type', 'seldon.iris-deployment.default.request', '--data', SEED_DATA]);
+      return false;
+    }, { what: 'the watchers to print a response', timeoutMs: 60_000, intervalMs: 1000 });
+    const [json, printed] = await both;
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout.trim())).toMatchObject({ type: 'seldon.iris-deployment.default.response', source: 'seldon.iris-deployment', path: '/api/v1.0/predictions' });
+    expect(printed.stdout).toMatch(/^☁️ {2}cloudevents\.Event\nContext Attributes,\n {2}specversion: 0\.3\n {2}type: seldon\.iris-deployment\.default\.response/);
+  });
 
   it('replay: dead letters sent while the predictor was down are answered once it is back', async () => {
     const model = flow.services['model-server'];
