@@ -84,15 +84,11 @@ export { OUTCOME_SOURCE, OUTCOME_TYPE, outcomeEvent, readOutcomeEvent, type Outc
 export { isPredictorTrigger } from './predictor-trigger';
 export {
   INFERENCE_SERVICE_KIND,
-  KSERVE_API_GROUP,
-  KSERVE_API_VERSION,
   KSERVE_RESPONSE_TYPE,
-  inferenceServicePath,
   inferenceServiceProtocol,
   inferenceServiceResolver,
   inferenceServiceUrl,
   isInferenceService,
-  kserveResponseSource,
   parseInferenceService,
   type InferenceService,
   type KServeProtocol,

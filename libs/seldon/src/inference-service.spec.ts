@@ -24,7 +24,7 @@ describe('parseInferenceService', () => {
     expect(parseInferenceService(isvc(spec))).toEqual({ name: 'iris', namespace: 'models', protocol });
   });
 
-  it('keeps status.address.url and defaults the namespace', () => {
+  it('defaults the namespace, leaving the address to the resolver', () => {
     const parsed = parseInferenceService({
       apiVersion: 'serving.kserve.io/v1beta1',
       kind: 'InferenceService',
@@ -32,7 +32,7 @@ describe('parseInferenceService', () => {
       spec: { predictor: { model: {} } },
       status: { address: { url: 'http://iris.default.svc.cluster.local' } },
     } as KubeObject);
-    expect(parsed).toEqual({ name: 'iris', namespace: 'default', protocol: 'v1', statusUrl: 'http://iris.default.svc.cluster.local' });
+    expect(parsed).toEqual({ name: 'iris', namespace: 'default', protocol: 'v1' });
   });
 
   it.each<[string, KubeObject, RegExp]>([

@@ -45,8 +45,6 @@ export interface InferenceService {
   name: string;
   namespace: string;
   protocol: KServeProtocol;
-  /** `status.address.url`, when the manifest has one. */
-  statusUrl?: string;
 }
 
 /** Whether `obj` is a KServe v1beta1 InferenceService. */
@@ -81,10 +79,8 @@ export function parseInferenceService(obj: KubeObject): InferenceService {
   const spec: unknown = obj.spec;
   if (!isMapping(spec) || !isMapping(spec.predictor)) fail('spec.predictor', 'is required');
   const protocol = parseProtocol((spec as Record<string, Record<string, unknown>>).predictor, fail);
-  const isvc: InferenceService = { name: name as string, namespace: namespace as string, protocol };
-  const status: unknown = obj.status;
-  if (isMapping(status) && isMapping(status.address) && typeof status.address.url === 'string' && status.address.url !== '') isvc.statusUrl = status.address.url;
-  return isvc;
+  // The address is the resolver's business (status.address.url, else inferenceServiceResolver).
+  return { name: name as string, namespace: namespace as string, protocol };
 }
 
 /** The request body an InferenceService takes: KServe's v1 is TF Serving's REST `:predict`, v2 the Open Inference Protocol. */
@@ -93,7 +89,7 @@ export function inferenceServiceProtocol(isvc: Pick<InferenceService, 'protocol'
 }
 
 /** The path an InferenceService's model answers predictions on in its protocol. */
-export function inferenceServicePath(isvc: Pick<InferenceService, 'name' | 'protocol'>): string {
+function inferenceServicePath(isvc: Pick<InferenceService, 'name' | 'protocol'>): string {
   return predictorPath(inferenceServiceProtocol(isvc), isvc.name);
 }
 

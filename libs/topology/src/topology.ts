@@ -65,8 +65,8 @@ export interface TopologyOptions {
  * Everything the services derive from the user's Kubernetes YAML, compiled once at start: the
  * eventing model, every Trigger compiled (with its status), and which service serves each. This
  * is the one place that decides who serves a Trigger:
- * - a predictor subscriber (SeldonDeployment, KServe InferenceService): the predictor-router (it calls the predictor and reports the
- *   outcome as events);
+ * - a predictor subscriber (a SeldonDeployment, a KServe InferenceService): the predictor-router
+ *   (it calls the predictor and reports the outcome as events);
  * - a subscriber that is one of the product's self-consuming Services: that Service;
  * - anything else: the subscriber itself, reached by the broker on knative and by the
  *   kafka-dispatcher on kafka.
