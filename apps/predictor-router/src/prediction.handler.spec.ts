@@ -4,6 +4,8 @@ import { createEvent, type CloudEvent } from '@seldon-eventing/cloudevents';
 import { readOutcomeEvent } from '@seldon-eventing/seldon';
 import { CloudEventsContext, DeliveryError } from '@seldon-eventing/transport';
 import { PredictionHandler } from './prediction.handler';
+import type { Topology } from '@seldon-eventing/topology';
+import { PredictionBatcher } from './prediction-batcher';
 import { PredictorClient } from './predictor-client';
 import type { PredictorTarget, PredictorTargets } from './predictor-targets';
 
@@ -28,7 +30,7 @@ describe('PredictionHandler', () => {
   afterAll(() => server.close());
 
   const target = (): PredictorTarget => ({ url, name: { deployment: 'iris', namespace: 'default' } });
-  const handler = (find: () => PredictorTarget | undefined = target) => new PredictionHandler({ find } as unknown as PredictorTargets, new PredictorClient());
+  const handler = (find: () => PredictorTarget | undefined = target) => new PredictionHandler({ find } as unknown as PredictorTargets, new PredictionBatcher(new PredictorClient(), { batchPolicy: () => undefined } as unknown as Topology));
   const request = (extensions: Record<string, string> = {}) =>
     createEvent({ id: 'req-1', source: 'test', type: 'seldon.iris.default.request', datacontenttype: 'application/json', data: { data: { ndarray: [[1, 2, 3, 4]] } }, extensions });
   const context = (event: CloudEvent) => new CloudEventsContext([event, { attempt: 1 }]);
