@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { BACKENDS, flowPorts, post, startFlow, waitForDisplayed, waitForResponse, type Flow } from './support/flow';
+import { BACKENDS, flowPorts, PORT_BASE, post, startFlow, waitForDisplayed, waitForResponse, type Flow } from './support/flow';
 import { withManifests } from './support/manifests';
 import { scrape, total } from './support/metrics';
+import { TestSubscriber } from './support/subscriber';
 
 /**
  * Opt-in micro-batching (SeldonDeployment annotations seldon-eventing.io/batch-max-size and
@@ -38,7 +39,7 @@ const PROTOCOLS: Protocol[] = [
 /** Request i: one or two rows of its own, so that each answer differs. */
 const rowsOf = (i: number): number[][] => (i % 3 === 1 ? [[5.1 + i, 3.5, 1.4, 0.2], [6.2, 3.4 - i / 10, 5.4, 2.3]] : [[1 + i / 2, 2, 3, 4]]);
 
-function batchedDeployment(p: Protocol, modelServer: string): object[] {
+function batchedDeployment(p: Protocol, modelServer: string, deadLetters: string): object[] {
   const protocol = p.protocol === 'seldon' ? {} : { protocol: p.protocol };
   return [
     {
@@ -60,8 +61,7 @@ function batchedDeployment(p: Protocol, modelServer: string): object[] {
         broker: 'default',
         filter: { attributes: { type: `seldon.${p.deployment}.default.request` } },
         subscriber: { ref: { apiVersion: 'machinelearning.seldon.io/v1', kind: 'SeldonDeployment', name: p.deployment } },
-        // Dead letters go to event-display, where a test finds them by the request's id.
-        delivery: { retry: 2, backoffPolicy: 'linear', backoffDelay: 'PT0.1S', deadLetterSink: { ref: { apiVersion: 'v1', kind: 'Service', name: 'event-display' } } },
+        delivery: { retry: 2, backoffPolicy: 'linear', backoffDelay: 'PT0.1S', deadLetterSink: { uri: deadLetters } },
       },
     },
     {
@@ -80,14 +80,18 @@ function batchedDeployment(p: Protocol, modelServer: string): object[] {
 describe.each(BACKENDS)('micro-batching on the %s backend', (backend) => {
   let flow: Flow;
   let modelServer: string;
+  // On a port of the flow's band (the services take base + 80..90), below the ephemeral range.
+  const deadLetters = new TestSubscriber();
 
   beforeAll(async () => {
+    await deadLetters.start(PORT_BASE[backend] + 87);
     modelServer = `http://127.0.0.1:${flowPorts(backend).MODEL_SERVER_PORT}`;
-    flow = await startFlow(backend, { EVENTING_MANIFESTS: withManifests(PROTOCOLS.flatMap((p) => batchedDeployment(p, modelServer))) });
+    flow = await startFlow(backend, { EVENTING_MANIFESTS: withManifests(PROTOCOLS.flatMap((p) => batchedDeployment(p, modelServer, `${deadLetters.url}/dead-letters`))) });
   });
 
   afterAll(async () => {
     await flow?.stop();
+    deadLetters.close();
   });
 
   /** Sends a request event for `p` carrying `body`; its response event's id will be `puid`. */
@@ -153,21 +157,24 @@ describe.each(BACKENDS)('micro-batching on the %s backend', (backend) => {
   it('with the model-server stopped, retries and dead-letters each event of a batch on its own', async () => {
     const p = PROTOCOLS[0];
     const requests = [0, 1, 2].map((i) => ({ id: randomUUID(), puid: randomUUID(), body: p.body(rowsOf(i), '') }));
+    const routerCalls = async () => total(await scrape(flow.services['predictor-router'].url), 'seldon_api_executor_client_requests_seconds_count', { deployment_name: p.deployment, code: 'error' });
+    const failedBefore = await routerCalls();
     await flow.services['model-server'].stop();
     try {
       await Promise.all(requests.map((r) => send(p, r.puid, r.body, r.id)));
-      for (const r of requests) {
-        const [deadLetter] = await waitForDisplayed(flow, (events) => events.length > 0, 30_000, `?id=${r.id}`);
-        expect(deadLetter).toMatchObject({ id: r.id, type: `seldon.${p.deployment}.default.request`, seldonpuid: r.puid, knativeerrorcode: '502' });
-        expect(deadLetter.data).toEqual(JSON.parse(r.body));
-      }
+      await deadLetters.waitFor(requests.length, 30_000);
     } finally {
       await flow.services['model-server'].start();
     }
-    // Each dead-lettered once, and none answered: a response event's id would be its puid.
     for (const r of requests) {
-      expect(await waitForDisplayed(flow, () => true, 1000, `?id=${r.id}`)).toHaveLength(1);
+      const letters = deadLetters.received.filter((l) => l.headers['ce-id'] === r.id);
+      expect(letters).toHaveLength(1);
+      expect(letters[0].headers).toMatchObject({ 'ce-type': `seldon.${p.deployment}.default.request`, 'ce-seldonpuid': r.puid, 'ce-knativeerrorcode': '502' });
+      expect(JSON.parse(letters[0].body.toString())).toEqual(JSON.parse(r.body));
+      // Not answered: a response event's id would be the puid.
       expect(await waitForDisplayed(flow, () => true, 1000, `?id=${r.puid}`)).toHaveLength(0);
     }
+    // Three attempts each (retry: 2), the batches of the three failing together at each attempt.
+    expect((await routerCalls()) - failedBefore).toBeGreaterThanOrEqual(3);
   });
 });
