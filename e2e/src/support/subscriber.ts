@@ -17,7 +17,7 @@ export class TestSubscriber {
 
   constructor(private respond: (req: Received, res: ServerResponse) => void = (_r, res) => res.writeHead(202).end()) {}
 
-  /** Listens on `port` (default: any free one; suites that must stay below the ephemeral range name theirs). */
+  /** Listens on `port`; 0 (the default) lets the system choose one. */
   async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
