@@ -93,3 +93,14 @@ export {
   type InferenceService,
   type KServeProtocol,
 } from './inference-service';
+export {
+  BATCH_MAX_SIZE_ANNOTATION,
+  BATCH_MAX_WAIT_MS_ANNOTATION,
+  batchableRequest,
+  batchPolicyOf,
+  mergeRequests,
+  splitResponse,
+  type BatchableRequest,
+  type BatchPart,
+  type BatchPolicy,
+} from './batching';

@@ -10,6 +10,7 @@ import {
   type TriggerContext,
 } from '@seldon-eventing/eventing';
 import {
+  batchPolicyOf,
   INFERENCE_SERVICE_KIND,
   inferenceServiceResolver,
   isInferenceService,
@@ -19,6 +20,7 @@ import {
   parseSeldonDeployment,
   SELDON_DEPLOYMENT_KIND,
   seldonDeploymentAddressable,
+  type BatchPolicy,
   type DeploymentName,
   type InferenceService,
   type SeldonDeployment,
@@ -76,6 +78,7 @@ export class Topology implements TriggerContext {
   private readonly servers = new Map<CompiledTrigger, string>();
   private readonly deployments = new Map<string, SeldonDeployment>();
   private readonly inferenceServices = new Map<string, InferenceService>();
+  private readonly batchPolicies = new Map<string, BatchPolicy>();
 
   constructor(
     readonly config: EventingConfig,
@@ -90,6 +93,8 @@ export class Topology implements TriggerContext {
       if (isSeldonDeployment(obj)) {
         const sdep = parseSeldonDeployment(obj);
         this.deployments.set(`${sdep.namespace}/${sdep.name}`, sdep);
+        const batching = batchPolicyOf(obj);
+        if (batching) this.batchPolicies.set(`${sdep.namespace}/${sdep.name}`, batching);
       } else if (isInferenceService(obj)) {
         const isvc = parseInferenceService(obj);
         this.inferenceServices.set(`${isvc.namespace}/${isvc.name}`, isvc);
@@ -122,6 +127,11 @@ export class Topology implements TriggerContext {
   /** The SeldonDeployment `name` names, if the manifests hold it. */
   deployment(name: DeploymentName): SeldonDeployment | undefined {
     return this.deployments.get(`${name.namespace}/${name.deployment}`);
+  }
+
+  /** The micro-batching a SeldonDeployment opts into by its annotations; undefined when none. */
+  batchPolicy(name: DeploymentName): BatchPolicy | undefined {
+    return this.batchPolicies.get(`${name.namespace}/${name.deployment}`);
   }
 
   /** The InferenceService `namespace/name` names, if the manifests hold it. */
