@@ -9,8 +9,10 @@ import { ModelServer, type ModelServerName } from './support/model-servers';
  * microservice (protocol seldon) and KServe 0.21.0's model server (its V2 as protocol v2, its v1
  * `:predict` as protocol tensorflow), each serving the iris model tools/model-servers trains. A
  * request event's response event carries what that server answers when called directly with the
- * same body. The servers are installed by tools/model-servers/install.sh (.ci/run runs it), started
- * once for the file and shared by both backends.
+ * same body; a body of another protocol sent through the broker comes back as a response event
+ * marked failed, carrying the server's own refusal. The servers are installed by
+ * tools/model-servers/install.sh (.ci/run runs it), started once for the file and shared by both
+ * backends.
  */
 
 const ROWS = [
@@ -27,6 +29,11 @@ interface Case {
   body: (puid: string) => string;
   /** The class probabilities in the server's answer, one row per request row. */
   probabilities: (answer: any) => number[][];
+  /**
+   * A body of another protocol, which the server refuses with a 4xx. (KServe's v1 `:predict`
+   * answers 500 to what it cannot predict: that is retried and dead-lettered, docs/reliability.md.)
+   */
+  mismatched?: string;
 }
 
 /** A V2 request for the rows; the id makes the answer the same whoever sends it. */
@@ -42,12 +49,14 @@ const v2Output = (name: string) => (answer: any) => {
 };
 
 const V2_PATH = '/v2/models/classifier/infer';
+const V1_BODY = JSON.stringify({ data: { ndarray: ROWS } });
+const V2_BODY = v2Request('mismatched');
 
 /**
  * mlserver-sklearn answers `predict` (the class, INT64 [N,1]) unless the request asks for
  * `predict_proba`; KServe's sklearn model answers predict_proba as its one output `output-0`.
  */
-const MLSERVER_V2 = { path: V2_PATH, body: (puid: string) => v2Request(puid, { outputs: [{ name: 'predict_proba' }] }), probabilities: v2Output('predict_proba') };
+const MLSERVER_V2 = { path: V2_PATH, body: (puid: string) => v2Request(puid, { outputs: [{ name: 'predict_proba' }] }), probabilities: v2Output('predict_proba'), mismatched: V1_BODY };
 
 const CASES: Case[] = [
   { server: 'mlserver', protocol: 'v2', deployment: 'mlserver-v2', ...MLSERVER_V2 },
@@ -57,13 +66,14 @@ const CASES: Case[] = [
     protocol: 'seldon',
     deployment: 'seldon-microservice',
     path: '/api/v1.0/predictions',
-    body: () => JSON.stringify({ data: { ndarray: ROWS } }),
+    body: () => V1_BODY,
+    mismatched: V2_BODY,
     probabilities: (answer) => {
       expect(answer.data.names).toEqual(['t:0', 't:1', 't:2']);
       return answer.data.ndarray;
     },
   },
-  { server: 'kserve', protocol: 'v2', deployment: 'kserve-v2', path: V2_PATH, body: (puid) => v2Request(puid), probabilities: v2Output('output-0') },
+  { server: 'kserve', protocol: 'v2', deployment: 'kserve-v2', path: V2_PATH, body: (puid) => v2Request(puid), probabilities: v2Output('output-0'), mismatched: V1_BODY },
   {
     server: 'kserve',
     protocol: 'tensorflow',
@@ -160,4 +170,20 @@ describe.each(BACKENDS)('real model servers on the %s backend', (backend) => {
       expect(event.data).toEqual(direct.json);
     });
   });
+
+  if (backend === 'knative') {
+    describe.each(CASES.filter((c) => c.mismatched))('$server as protocol $protocol ($deployment), sent a body of another protocol through the broker', (c) => {
+      it("answers with a response event marked failed, carrying the server's own status and error", async () => {
+        const puid = randomUUID();
+        const body = c.mismatched!;
+        expect(await send('broker', c, puid, body)).toMatchObject({ status: 202 });
+        const direct = await post(`${servers.get(c.server)!.url}${c.path}`, { 'content-type': 'application/json' }, body);
+        expect(direct.status).toBeGreaterThanOrEqual(400);
+        expect(direct.status).toBeLessThan(500);
+        const event = await waitForResponse(flow, puid);
+        expect(event).toMatchObject({ id: puid, type: `seldon.${c.deployment}.default.response`, path: c.path, seldonstatus: String(direct.status) });
+        expect(event.data).toEqual(direct.json);
+      });
+    });
+  }
 });
