@@ -7,8 +7,12 @@
 # .cache/model-servers/<server>/model in the layout that server loads (train_fixture.py).
 #
 # Idempotent: a venv is rebuilt only when its lock file changed, a model only when what makes it
-# changed; pip's own cache (~/.cache/pip) keeps a reinstall offline. The three are installed side
-# by side. Set MODEL_SERVERS to a subset (e.g. MODEL_SERVERS=mlserver) to install fewer.
+# changed. pip's own cache does not help here (the registry's answers are not cached: ~/.cache/pip
+# stays empty), so the wheels of each lock file are kept outside the clone, in
+# $MODEL_SERVER_WHEELS (default ~/.cache/seldon-eventing/model-server-wheels/<server>), which makes
+# a reinstall (a fresh clone in CI) offline and skips rebuilding the sdists Seldon pins. The three
+# are installed side by side. Set MODEL_SERVERS to a subset (e.g. MODEL_SERVERS=mlserver) to
+# install fewer.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -51,7 +55,16 @@ install_server() {
   if ! { [ -x "$venv/bin/python" ] && cmp -s "$lock" "$stamp"; }; then
     rm -rf "$venv"
     "$python" -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check --no-input -r "$lock"
+    local pip=("$venv/bin/pip" --quiet --disable-pip-version-check --no-input)
+    local wheels="${MODEL_SERVER_WHEELS:-${XDG_CACHE_HOME:-$HOME/.cache}/seldon-eventing/model-server-wheels}/$server"
+    if ! cmp -s "$lock" "$wheels/.lock.txt"; then
+      mkdir -p "$wheels"
+      # `wheel` builds the sdists that have no pyproject.toml (Seldon's opentracing, jaeger-client...).
+      "${pip[@]}" install wheel==0.45.1
+      "${pip[@]}" wheel -r "$lock" -w "$wheels"
+      cp "$lock" "$wheels/.lock.txt"
+    fi
+    "${pip[@]}" install --no-index --find-links "$wheels" -r "$lock"
     cp "$lock" "$stamp"
     echo "tools/model-servers/install.sh: $server installed in $venv ($("$venv/bin/python" --version))"
   fi

@@ -7,7 +7,7 @@ import { waitFor } from './wait';
 /**
  * Real model servers (MLServer, Seldon Core's Python microservice, KServe's model server), each
  * from its venv under .cache/model-servers, serving the iris model `tools/model-servers/install.sh`
- * trained for it, on loopback ports of the offset-shifted range.
+ * trained for it, on ports of the offset-shifted range, called on 127.0.0.1.
  */
 
 const ROOT = resolve(__dirname, '../../..');
