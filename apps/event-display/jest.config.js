@@ -3,5 +3,4 @@ module.exports = {
   displayName: 'event-display',
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
-  // No unit tests yet (this app is covered end to end only); drop this once it has its own.
 };

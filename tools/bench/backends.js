@@ -121,6 +121,16 @@ async function knative(options, cleanup) {
       await services.broker.stop();
       await services.broker.start();
     },
+    setBatching: batchingSetter(manifests, services),
+  };
+}
+
+/** Micro-batching is the predictor-router's business alone: only it restarts, with the deployment's new annotations. */
+function batchingSetter(manifests, services) {
+  return async (batching) => {
+    manifests.setBatching(batching);
+    await services['predictor-router'].stop();
+    await services['predictor-router'].start();
   };
 }
 
@@ -155,7 +165,7 @@ async function kafka(options, cleanup) {
     kafka: { send: kafkaSender(produce, BROKER_TOPIC), ceiling: kafkaSender(produce, CEILING_TOPIC) },
   };
   cleanup.push(async () => closeSenders(entries));
-  return { sink, services, extraPids: own, ceilingPids: ceiling.pids, entries };
+  return { sink, services, extraPids: own, ceilingPids: ceiling.pids, entries, setBatching: batchingSetter(manifests, services) };
 }
 
 /**

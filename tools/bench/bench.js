@@ -119,6 +119,7 @@ async function runBackend(backend, opts, records) {
     output,
   });
   let triggers = 1;
+  let batching;
   try {
     await warmUp(setup, opts);
     for (const [entry, { send, ceiling }] of Object.entries(setup.entries)) {
@@ -128,6 +129,12 @@ async function runBackend(backend, opts, records) {
         if (scenario.triggers !== triggers) {
           await setup.setTriggers(scenario.triggers);
           triggers = scenario.triggers;
+        }
+        if (scenario.batching !== batching) {
+          await setup.setBatching(scenario.batching);
+          batching = scenario.batching;
+          // The restarted predictor-router (on kafka, its consumer group rejoining) settles unmeasured.
+          await measure({ send, sink: setup.sink, scenario: warmupScenario(), warmupMs: 0, durationMs: opts.smoke ? 1000 : 2000 });
         }
         const run = await runOn({ send, sink: setup.sink, scenario, knees, opts, meter: new ResourceMeter(setup.pids()) });
         // Right after, whatever else the machine is doing then weighs on both alike.

@@ -9,6 +9,8 @@ const YAML = require('yaml');
 const { ROOT } = require('../run/services');
 
 const SHIPPED = path.join(ROOT, 'config', 'manifests');
+/** The deployment the bench's requests name (load.js REQUEST_TYPE). */
+const SEED_DEPLOYMENT = 'iris-deployment';
 
 /**
  * `count` Triggers to the bench sink: the first matches the response events, the others match
@@ -23,25 +25,39 @@ function benchTriggers(count, { sinkUrl, responseType }) {
   }));
 }
 
-function shippedWithoutDisplay() {
+/** The micro-batching annotations of a SeldonDeployment (docs/predictors.md, "Batching"). */
+function batchAnnotations({ maxSize, maxWaitMs }) {
+  return { 'seldon-eventing.io/batch-max-size': String(maxSize), 'seldon-eventing.io/batch-max-wait-ms': String(maxWaitMs) };
+}
+
+/** The shipped manifests; with `batching`, the seed's deployment (the one the bench calls) opts into it. */
+function shippedWithoutDisplay(batching) {
   const docs = [];
   for (const file of fs.readdirSync(SHIPPED).filter((f) => /\.ya?ml$/.test(f)).sort()) {
     for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(SHIPPED, file), 'utf8'))) {
       const manifest = doc.toJS();
-      if (manifest && !(manifest.kind === 'Trigger' && manifest.spec?.subscriber?.ref?.name === 'event-display')) docs.push(manifest);
+      if (!manifest || (manifest.kind === 'Trigger' && manifest.spec?.subscriber?.ref?.name === 'event-display')) continue;
+      if (batching && manifest.kind === 'SeldonDeployment' && manifest.metadata?.name === SEED_DEPLOYMENT) {
+        manifest.metadata.annotations = { ...manifest.metadata.annotations, ...batchAnnotations(batching) };
+      }
+      docs.push(manifest);
     }
   }
   return docs;
 }
 
-/** A manifests folder for EVENTING_MANIFESTS; setTriggers(n) rewrites the bench's Triggers. */
+/**
+ * A manifests folder for EVENTING_MANIFESTS; setTriggers(n) rewrites the bench's Triggers,
+ * setBatching(policy | undefined) the seed deployment's batching annotations.
+ */
 function benchManifests({ sinkUrl, responseType, triggers }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-manifests-'));
   const write = (file, docs) => fs.writeFileSync(path.join(dir, file), docs.map((d) => YAML.stringify(d)).join('---\n'));
-  write('shipped.yaml', shippedWithoutDisplay());
+  const setBatching = (batching) => write('shipped.yaml', shippedWithoutDisplay(batching));
+  setBatching(undefined);
   const setTriggers = (count) => write('bench-triggers.yaml', benchTriggers(count, { sinkUrl, responseType }));
   setTriggers(triggers);
-  return { dir, setTriggers, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return { dir, setTriggers, setBatching, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 module.exports = { benchManifests };

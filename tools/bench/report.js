@@ -14,6 +14,7 @@ function scenarioRecord({ backend, entry, scenario, run, ceiling }) {
     ceiling_load: loadOf(ceiling),
     payload: scenario.payload,
     triggers: scenario.triggers,
+    batching: scenario.batching,
     events_per_s: run.events_per_s,
     p50_ms: run.p50_ms,
     p95_ms: run.p95_ms,

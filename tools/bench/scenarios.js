@@ -26,11 +26,16 @@ const PAYLOADS = {
   '~1 MB': megabyteBody,
 };
 
+/** The micro-batching of the `batching-on` scenario: the seed deployment's annotations. */
+const BATCHING = { maxSize: 16, maxWaitMs: 5 };
+const BATCHING_CONCURRENCY = 64;
+
 /**
  * The scenarios of one backend's entry. `steady` is open-loop at a fixed rate; the others are
  * closed-loop (see load.js). `max` finds its concurrency by a ramp (mode 'knee', see measure.js)
  * unless --concurrency fixes it; the payload and Trigger scenarios then run at max's concurrency.
- * `triggers` is the number of bench Triggers on the broker, only the first of which matches.
+ * `triggers` is the number of bench Triggers on the broker, only the first of which matches;
+ * `batching`, when set, the micro-batching the seed deployment opts into (predictor-router restarted).
  */
 function scenariosFor(backend, entry, { smoke, rate, concurrency }) {
   const steady = { name: `steady-${rate}`, mode: 'open', rate, payload: '1 row', triggers: 1 };
@@ -48,6 +53,9 @@ function scenariosFor(backend, entry, { smoke, rate, concurrency }) {
     );
     // On kafka they would be the kafka-dispatcher's, left out of the run (see docs/performance.md).
     if (backend === 'knative') list.push({ ...atMax, name: 'triggers-10', triggers: 10 }, { ...atMax, name: 'triggers-100', triggers: 100 });
+    // Micro-batching off and on, at the same fixed concurrency (the knee moves with batching).
+    const batchingLoad = { ...atMax, concurrency: concurrency ?? BATCHING_CONCURRENCY };
+    list.push({ ...batchingLoad, name: 'batching-off' }, { ...batchingLoad, name: 'batching-on', batching: BATCHING });
   }
   return list.map((s) => ({ ...s, body: PAYLOADS[s.payload]() }));
 }

@@ -126,19 +126,29 @@ async function fetchKafka({ quiet = false } = {}) {
   return lib;
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
+// Ports the kernel hands out for port 0 are in its range for outgoing connections (32768 and
+// up here), where a connection may take the port before Kafka binds it; a free port is drawn from
+// 30000-32767 instead, above the e2e suites' own ranges (18000+ and 28000+ with their offsets).
+const FREE_PORT_RANGE = [30000, 32767];
+
+function portFree(port) {
+  return new Promise((resolve) => {
     const srv = net.createServer();
     srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, HOST, () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, HOST, () => srv.close(() => resolve(true)));
   });
 }
 
-// Fails fast with a readable message instead of a bind exception deep in the broker log.
+async function freePort() {
+  const [low, high] = FREE_PORT_RANGE;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low + 1));
+    if (await portFree(port)) return port;
+  }
+  throw new Error(`no free port in ${low}-${high} on ${HOST}`);
+}
+
 function assertPortFree(port) {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();

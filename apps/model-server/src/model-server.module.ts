@@ -1,5 +1,6 @@
 import { INestApplicationContext, Module } from '@nestjs/common';
 import type { ServiceOptions } from '@seldon-eventing/service';
+import { countedRoute } from './counted-route';
 import { SeldonHealthController } from './health.controller';
 import { IRIS_MODEL, irisModelProvider, MODEL_NAME, modelNameProvider } from './model-provider';
 import { predictionRoute } from './prediction.route';
@@ -22,8 +23,8 @@ export const modelServerService: ServiceOptions = {
   defaultPort: 9000,
   portEnv: 'MODEL_SERVER_PORT',
   rawRoutes: (app: INestApplicationContext) => [
-    predictionRoute(app.get(IRIS_MODEL)),
-    tensorflowRoute(app.get(IRIS_MODEL), app.get(MODEL_NAME)),
-    v2InferRoute(app.get(IRIS_MODEL), app.get(MODEL_NAME)),
+    countedRoute('seldon', predictionRoute(app.get(IRIS_MODEL))),
+    countedRoute('tensorflow', tensorflowRoute(app.get(IRIS_MODEL), app.get(MODEL_NAME))),
+    countedRoute('v2', v2InferRoute(app.get(IRIS_MODEL), app.get(MODEL_NAME))),
   ],
 };

@@ -2,7 +2,9 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from 'node:net';
 import { createEvent, type CloudEvent } from '@seldon-eventing/cloudevents';
 import { readOutcomeEvent } from '@seldon-eventing/seldon';
+import type { Topology } from '@seldon-eventing/topology';
 import { CloudEventsContext, DeliveryError } from '@seldon-eventing/transport';
+import { PredictionBatcher } from './prediction-batcher';
 import { PredictionHandler } from './prediction.handler';
 import { PredictorClient } from './predictor-client';
 import type { PredictorTarget, PredictorTargets } from './predictor-targets';
@@ -28,7 +30,10 @@ describe('PredictionHandler', () => {
   afterAll(() => server.close());
 
   const target = (): PredictorTarget => ({ url, name: { deployment: 'iris', namespace: 'default' } });
-  const handler = (find: () => PredictorTarget | undefined = target) => new PredictionHandler({ find } as unknown as PredictorTargets, new PredictorClient());
+  // No deployment batches here: prediction-batcher.spec.ts and e2e/src/batching.e2e.ts cover batching.
+  const unbatched = { batchPolicy: () => undefined } as unknown as Topology;
+  const handler = (find: () => PredictorTarget | undefined = target) =>
+    new PredictionHandler({ find } as unknown as PredictorTargets, new PredictionBatcher(new PredictorClient(), unbatched));
   const request = (extensions: Record<string, string> = {}) =>
     createEvent({ id: 'req-1', source: 'test', type: 'seldon.iris.default.request', datacontenttype: 'application/json', data: { data: { ndarray: [[1, 2, 3, 4]] } }, extensions });
   const context = (event: CloudEvent) => new CloudEventsContext([event, { attempt: 1 }]);

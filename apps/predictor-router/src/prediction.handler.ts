@@ -5,14 +5,15 @@ import type { CloudEvent } from '@seldon-eventing/cloudevents';
 import { isRetryable } from '@seldon-eventing/eventing';
 import { outcomeEvent } from '@seldon-eventing/seldon';
 import { CloudEventsContext, DeliveryError, eventFields } from '@seldon-eventing/transport';
-import { PredictorClient } from './predictor-client';
+import { PredictionBatcher } from './prediction-batcher';
 import { PredictorTargets } from './predictor-targets';
 
 /**
  * Serves the Triggers whose subscriber is a Seldon predictor.
  *
  * 1. Find the predictor (the Trigger's subscriber, or the deployment the event type names).
- * 2. Call it with the event's data and a Seldon-Puid (the event's `seldonpuid`, or a new one).
+ * 2. Call it with the event's data and a Seldon-Puid (the event's `seldonpuid`, or a new one),
+ *    merged with other events' into one call when its deployment opts into micro-batching.
  * 3. An answer retrying cannot change (2xx, or a 4xx such as a bad payload) is the outcome,
  *    replied as an event for the response-publisher.
  * 4. A predictor that is down or failing fails the delivery (502, or its retryable 4xx) so the
@@ -25,7 +26,7 @@ export class PredictionHandler {
 
   constructor(
     private readonly targets: PredictorTargets,
-    private readonly predictor: PredictorClient,
+    private readonly predictor: PredictionBatcher,
   ) {}
 
   @MessagePattern('*')

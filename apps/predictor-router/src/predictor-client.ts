@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Histogram } from 'prom-client';
 import { context } from '@opentelemetry/api';
 import { failSpan, httpClientSpan, httpPost, HttpTimeoutError, inSpan, traceHeaders, type HttpResponse } from '@seldon-eventing/transport';
-import { gatewayTarget, protocolOfPath, SELDON_PUID_HEADER } from '@seldon-eventing/seldon';
+import { gatewayTarget, protocolOfPath, SELDON_PUID_HEADER, type SeldonProtocol } from '@seldon-eventing/seldon';
 import { predictorRouterSettings } from './predictor-router.settings';
 import type { PredictorTarget } from './predictor-targets';
 
@@ -19,6 +19,11 @@ const clientRequests = new Histogram({
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
 });
 
+/** The protocol a predictor URL speaks. An override URI may name any path: those of no protocol count as Seldon's, the default. */
+export function protocolOfTarget(url: URL): SeldonProtocol {
+  return (protocolOfPath(url.pathname) ?? gatewayTarget(url.pathname))?.protocol ?? 'seldon';
+}
+
 /**
  * Calls a predictor over HTTP with Seldon's request id header, in an HTTP client span (child of
  * the delivery being handled) whose `traceparent` header the predictor receives, so that a
@@ -30,8 +35,7 @@ export class PredictorClient {
 
   predict(target: PredictorTarget, body: Buffer, contentType: string, puid: string): Promise<HttpResponse> {
     const { url, name } = target;
-    // An override URI may name any path: those of no protocol count as Seldon's, the default.
-    const protocol = (protocolOfPath(url.pathname) ?? gatewayTarget(url.pathname))?.protocol ?? 'seldon';
+    const protocol = protocolOfTarget(url);
     const span = httpClientSpan('POST', url, { 'seldon.deployment': name.deployment, 'seldon.namespace': name.namespace, 'seldon.protocol': protocol, 'seldon.puid': puid });
     return inSpan(span, context.active(), async (active) => {
       const done = clientRequests.startTimer({ deployment_name: name.deployment, namespace: name.namespace, protocol });

@@ -17,7 +17,8 @@ export class TestSubscriber {
 
   constructor(private respond: (req: Received, res: ServerResponse) => void = (_r, res) => res.writeHead(202).end()) {}
 
-  async start(): Promise<this> {
+  /** Listens on `port`; 0 (the default) lets the system choose one. */
+  async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c) => chunks.push(c));
@@ -27,7 +28,7 @@ export class TestSubscriber {
         this.respond(received, res);
       });
     });
-    await new Promise<void>((r) => (this.server as Server).listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) => (this.server as Server).listen(port, '127.0.0.1', r));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }

@@ -25,3 +25,4 @@ export {
 export { parseKafka, toKafkaBinary, toKafkaStructured, type KafkaRecordIn, type KafkaRecordOut } from './kafka';
 export { MAX_JSON_DATA_DEPTH } from './json-format';
 export { STRUCTURED_CONTENT_TYPE, BATCH_CONTENT_TYPE } from './media-type';
+export { eventJson, formatEvent } from './event-format';

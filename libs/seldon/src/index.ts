@@ -81,3 +81,14 @@ export {
 } from './response-event';
 export { OUTCOME_SOURCE, OUTCOME_TYPE, outcomeEvent, readOutcomeEvent, type OutcomeEventInit } from './outcome-event';
 export { isPredictorTrigger } from './predictor-trigger';
+export {
+  BATCH_MAX_SIZE_ANNOTATION,
+  BATCH_MAX_WAIT_MS_ANNOTATION,
+  batchableRequest,
+  batchPolicyOf,
+  mergeRequests,
+  splitResponse,
+  type BatchableRequest,
+  type BatchPart,
+  type BatchPolicy,
+} from './batching';

@@ -78,6 +78,32 @@ spec:
     );
   });
 
+  it("knows which deployments opt into micro-batching by their annotations, and stops the start on a bad value", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'topology-'));
+    const file = join(dir, 'batched.yaml');
+    const write = (size: string) =>
+      writeFileSync(
+        file,
+        `apiVersion: machinelearning.seldon.io/v1
+kind: SeldonDeployment
+metadata:
+  name: iris-batched
+  namespace: default
+  annotations: { seldon-eventing.io/batch-max-size: "${size}", seldon-eventing.io/batch-max-wait-ms: "4" }
+spec:
+  predictors: [{ name: default, graph: { name: classifier } }]
+`,
+      );
+    write('16');
+    const topology = Topology.load(options({ manifests: [SEED, dir] }), quiet());
+    expect(topology.batchPolicy({ namespace: 'default', deployment: 'iris-batched' })).toEqual({ maxSize: 16, maxWaitMs: 4 });
+    expect(topology.batchPolicy({ namespace: 'default', deployment: 'iris-deployment' })).toBeUndefined();
+    write('-3');
+    expect(() => Topology.load(options({ manifests: [SEED, dir] }), quiet())).toThrow(
+      `${file} document 1 (SeldonDeployment default/iris-batched): annotation seldon-eventing.io/batch-max-size must be an integer of 1 or more (requests per predictor call), got the string "-3"`,
+    );
+  });
+
   it('keeps serving the other Triggers when one names an unknown SeldonDeployment, and says why it is not ready', () => {
     const dir = mkdtempSync(join(tmpdir(), 'topology-'));
     writeFileSync(

@@ -10,11 +10,13 @@ import {
   type TriggerContext,
 } from '@seldon-eventing/eventing';
 import {
+  batchPolicyOf,
   isPredictorTrigger,
   isSeldonDeployment,
   parseSeldonDeployment,
   SELDON_DEPLOYMENT_KIND,
   seldonDeploymentAddressable,
+  type BatchPolicy,
   type DeploymentName,
   type SeldonDeployment,
 } from '@seldon-eventing/seldon';
@@ -70,6 +72,7 @@ export class Topology implements TriggerContext {
   readonly triggers: CompiledTrigger[];
   private readonly servers = new Map<CompiledTrigger, string>();
   private readonly deployments = new Map<string, SeldonDeployment>();
+  private readonly batchPolicies = new Map<string, BatchPolicy>();
 
   constructor(
     readonly config: EventingConfig,
@@ -83,6 +86,8 @@ export class Topology implements TriggerContext {
       if (!isSeldonDeployment(obj)) continue;
       const sdep = parseSeldonDeployment(obj);
       this.deployments.set(`${sdep.namespace}/${sdep.name}`, sdep);
+      const batching = batchPolicyOf(obj);
+      if (batching) this.batchPolicies.set(`${sdep.namespace}/${sdep.name}`, batching);
     }
     const selfConsuming = new Map(options.selfConsuming.map((name) => [`${name}.${options.serviceNamespace}.svc.${options.clusterDomain}`, name]));
     this.triggers = config.triggers.map((trigger) => compileTrigger(trigger, this));
@@ -111,6 +116,11 @@ export class Topology implements TriggerContext {
   /** The SeldonDeployment `name` names, if the manifests hold it. */
   deployment(name: DeploymentName): SeldonDeployment | undefined {
     return this.deployments.get(`${name.namespace}/${name.deployment}`);
+  }
+
+  /** The micro-batching a SeldonDeployment opts into by its annotations; undefined when none. */
+  batchPolicy(name: DeploymentName): BatchPolicy | undefined {
+    return this.batchPolicies.get(`${name.namespace}/${name.deployment}`);
   }
 
   /** The service that consumes a Trigger's events (see the class comment); undefined when it is not ready. */

@@ -1,4 +1,5 @@
-import { isJsonContentType, type CloudEvent } from '@seldon-eventing/cloudevents';
+import { type CloudEvent } from './event';
+import { isJsonContentType } from './media-type';
 
 const CONTEXT_ORDER = ['specversion', 'type', 'source', 'subject', 'id', 'time', 'dataschema', 'schemaurl', 'datacontenttype', 'datacontentencoding'] as const;
 

@@ -1,4 +1,4 @@
-import { createEvent } from '@seldon-eventing/cloudevents';
+import { createEvent } from './event';
 import { eventJson, formatEvent } from './event-format';
 
 const base = { id: 'e-1', source: 'tests/display', type: 'test.display' };
