@@ -4,8 +4,9 @@
 
 Run with the server's own venv (tools/model-servers/install.sh does), so the joblib file is
 pickled by the scikit-learn that will load it. The fit is deterministic: scikit-learn's copy of
-the iris data (tools/train-iris/iris.csv) and LogisticRegression with a fixed random_state, the
-model tools/train-iris fits for the embedded model-server.
+the iris data (tools/train-iris/iris.csv) and LogisticRegression with a fixed random_state: the
+estimator tools/train-iris fits for the embedded model-server, here to scikit-learn's own
+tolerance, so its probabilities differ from the embedded model-server's from the fourth digit on.
 """
 
 import csv
