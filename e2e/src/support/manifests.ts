@@ -22,19 +22,21 @@ export interface PredictorOptions {
   /** The Trigger's delivery spec (retry, backoff, deadLetterSink). */
   delivery?: Record<string, unknown>;
   annotations?: Record<string, string>;
+  /** The SeldonDeployment's `spec.protocol`; `seldon` (v1) by default. */
+  protocol?: string;
 }
 
 /**
  * A SeldonDeployment whose predictor answers at `url` (what its operator would have written in
  * status.address.url), and the Trigger that sends it `seldon.<name>.default.request` events.
  */
-export function predictorAt(name: string, url: string, { delivery, annotations }: PredictorOptions = {}): object[] {
+export function predictorAt(name: string, url: string, { delivery, annotations, protocol = 'seldon' }: PredictorOptions = {}): object[] {
   return [
     {
       apiVersion: 'machinelearning.seldon.io/v1',
       kind: 'SeldonDeployment',
       metadata: { name, namespace: 'default' },
-      spec: { protocol: 'seldon', predictors: [{ name: 'default', graph: { name: 'classifier' } }] },
+      spec: { protocol, predictors: [{ name: 'default', graph: { name: 'classifier' } }] },
       status: { address: { url } },
     },
     {
