@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the real model servers that e2e/src/real-servers.e2e.ts runs, each in a venv of its own
-# under .cache/model-servers/<server>/venv, since their pins conflict: pip finds no set for MLServer
+# (.cache/model-servers/<server>/venv links it), since their pins conflict: pip finds no set for MLServer
 # 1.7.1 and KServe 0.21.0 together (MLServer wants fastapi below 0.116, whose starlette is below 0.47;
 # KServe wants starlette 1.3.1 or later), and Seldon Core 1.18.2 wants numpy below 2 and Python 3.10,
 # from the pinned lock files tools/model-servers/<server>.txt, then trains the iris model into
 # .cache/model-servers/<server>/model in the layout that server loads (train_fixture.py).
 #
-# Idempotent: a venv is rebuilt only when its lock file changed, a model only when what makes it
+# Idempotent: a venv is built only for a lock file not built before (kept in
+# ~/.cache/seldon-eventing/model-server-venvs), a model only when what makes it
 # changed. pip's own cache does not help here (the registry's answers are not cached: ~/.cache/pip
 # stays empty), so the wheels of each lock file are kept outside the clone, in
 # $MODEL_SERVER_WHEELS (default ~/.cache/seldon-eventing/model-server-wheels/<server>), which makes
@@ -51,12 +52,17 @@ install_server() {
       "Install it, e.g. 'pyenv install ${PYTHON[$server]}', and run this again." >&2
     return 1
   fi
-  stamp="$venv/.lock.txt"
-  if ! { [ -x "$venv/bin/python" ] && cmp -s "$lock" "$stamp"; }; then
-    rm -rf "$venv"
-    "$python" -m venv "$venv"
-    local pip=("$venv/bin/pip" --quiet --disable-pip-version-check --no-input)
-    local wheels="${MODEL_SERVER_WHEELS:-${XDG_CACHE_HOME:-$HOME/.cache}/seldon-eventing/model-server-wheels}/$server"
+  # The venv itself lives outside the clone, one per lock file, so a fresh clone on the same
+  # machine links the one already built (seconds) instead of reinstalling 1.5 GB of wheels.
+  local user_cache="${XDG_CACHE_HOME:-$HOME/.cache}/seldon-eventing"
+  local built="$user_cache/model-server-venvs/$server-$(sha256sum "$lock" | cut -c1-16)"
+  stamp="$built/.lock.txt"
+  if ! { [ -x "$built/bin/python" ] && cmp -s "$lock" "$stamp"; }; then
+    rm -rf "$built"
+    mkdir -p "$(dirname "$built")"
+    "$python" -m venv "$built"
+    local pip=("$built/bin/pip" --quiet --disable-pip-version-check --no-input)
+    local wheels="${MODEL_SERVER_WHEELS:-$user_cache/model-server-wheels}/$server"
     if ! cmp -s "$lock" "$wheels/.lock.txt"; then
       mkdir -p "$wheels"
       # `wheel` builds the sdists that have no pyproject.toml (Seldon's opentracing, jaeger-client...).
@@ -66,7 +72,12 @@ install_server() {
     fi
     "${pip[@]}" install --no-index --find-links "$wheels" -r "$lock"
     cp "$lock" "$stamp"
-    echo "tools/model-servers/install.sh: $server installed in $venv ($("$venv/bin/python" --version))"
+    echo "tools/model-servers/install.sh: $server installed in $built ($("$built/bin/python" --version))"
+  fi
+  if [ "$(readlink "$venv" 2>/dev/null)" != "$built" ]; then
+    rm -rf "$venv"
+    mkdir -p "$(dirname "$venv")"
+    ln -s "$built" "$venv"
   fi
   # The model is remade when the lock (its scikit-learn), the data or the layout code changed.
   fixture_stamp=$(cat "$lock" "$here/train_fixture.py" "$here/IrisClassifier.py" "$here/kserve_iris.py" tools/train-iris/iris.csv | sha256sum)
