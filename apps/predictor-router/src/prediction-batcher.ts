@@ -7,13 +7,12 @@ import {
   splitResponse,
   type BatchableRequest,
   type BatchPolicy,
-  type DeploymentName,
   type SeldonProtocol,
 } from '@seldon-eventing/seldon';
 import { Topology } from '@seldon-eventing/topology';
 import type { HttpResponse } from '@seldon-eventing/transport';
 import { PredictorClient, protocolOfTarget } from './predictor-client';
-import type { PredictorTarget } from './predictor-targets';
+import type { PredictorName, PredictorTarget } from './predictor-targets';
 
 /** One predictor call: what PredictorClient.predict does. */
 export type PredictorCall = (target: PredictorTarget, body: Buffer, contentType: string, puid: string) => Promise<HttpResponse>;
@@ -58,7 +57,7 @@ export class Batcher {
 
   constructor(
     private readonly call: PredictorCall,
-    private readonly policyOf: (name: DeploymentName) => BatchPolicy | undefined,
+    private readonly policyOf: (name: PredictorName) => BatchPolicy | undefined,
   ) {}
 
   predict(target: PredictorTarget, body: Buffer, contentType: string, puid: string): Promise<HttpResponse> {
@@ -130,7 +129,8 @@ export class PredictionBatcher extends Batcher {
   constructor(predictor: PredictorClient, topology: Topology) {
     super(
       (target, body, contentType, puid) => predictor.predict(target, body, contentType, puid),
-      (name) => topology.batchPolicy(name),
+      // Batching is a SeldonDeployment's opt-in: an InferenceService of the same name is not it.
+      (name) => (name.kind === undefined ? topology.batchPolicy(name) : undefined),
     );
   }
 }
