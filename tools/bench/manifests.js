@@ -1,6 +1,8 @@
 // The configuration the bench runs with, in a temp folder: the seed and the product's wiring as
 // shipped, minus event-display's Trigger (event-display is left out of the run: it prints and
-// keeps every event, which is not the product's cost), plus the bench's own Triggers.
+// keeps every event, which is not the product's cost) and the request/reply Trigger to the
+// ingress-adapter (the bench's clients do not wait for their answers; a deployment without
+// request/reply leaves that Trigger out), plus the bench's own Triggers.
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -11,6 +13,8 @@ const { ROOT } = require('../run/services');
 const SHIPPED = path.join(ROOT, 'config', 'manifests');
 /** The deployment the bench's requests name (load.js REQUEST_TYPE). */
 const SEED_DEPLOYMENT = 'iris-deployment';
+/** The Services whose shipped Triggers the bench leaves out (see above). */
+const LEFT_OUT_SUBSCRIBERS = new Set(['event-display', 'ingress-adapter']);
 
 /**
  * `count` Triggers to the bench sink: the first matches the response events, the others match
@@ -31,12 +35,12 @@ function batchAnnotations({ maxSize, maxWaitMs }) {
 }
 
 /** The shipped manifests; with `batching`, the seed's deployment (the one the bench calls) opts into it. */
-function shippedWithoutDisplay(batching) {
+function shippedForBench(batching) {
   const docs = [];
   for (const file of fs.readdirSync(SHIPPED).filter((f) => /\.ya?ml$/.test(f)).sort()) {
     for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(SHIPPED, file), 'utf8'))) {
       const manifest = doc.toJS();
-      if (!manifest || (manifest.kind === 'Trigger' && manifest.spec?.subscriber?.ref?.name === 'event-display')) continue;
+      if (!manifest || (manifest.kind === 'Trigger' && LEFT_OUT_SUBSCRIBERS.has(manifest.spec?.subscriber?.ref?.name))) continue;
       if (batching && manifest.kind === 'SeldonDeployment' && manifest.metadata?.name === SEED_DEPLOYMENT) {
         manifest.metadata.annotations = { ...manifest.metadata.annotations, ...batchAnnotations(batching) };
       }
@@ -53,7 +57,7 @@ function shippedWithoutDisplay(batching) {
 function benchManifests({ sinkUrl, responseType, triggers }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-manifests-'));
   const write = (file, docs) => fs.writeFileSync(path.join(dir, file), docs.map((d) => YAML.stringify(d)).join('---\n'));
-  const setBatching = (batching) => write('shipped.yaml', shippedWithoutDisplay(batching));
+  const setBatching = (batching) => write('shipped.yaml', shippedForBench(batching));
   setBatching(undefined);
   const setTriggers = (count) => write('bench-triggers.yaml', benchTriggers(count, { sinkUrl, responseType }));
   setTriggers(triggers);

@@ -90,11 +90,12 @@ describe('ingress adapter front door', () => {
   const defaultBroker = { namespace: 'default', name: 'default' };
   let url: string;
   let server: Server;
+  let door: FrontDoor;
 
   beforeAll(async () => {
     const config = EventingConfig.fromManifests(loadManifests(MANIFESTS));
     const topology = new Topology(config, AddressMap.empty(), new SubscriberResolver(config), { selfConsuming: [], serviceNamespace: 'default', clusterDomain: 'cluster.local' });
-    const door = new FrontDoor(topology, bus);
+    door = new FrontDoor(topology, bus);
     ({ url, server } = await serveRoute(ingressRoute(door, defaultBroker, replies, 1)));
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
@@ -240,6 +241,18 @@ describe('ingress adapter front door', () => {
       const many = await send(`${url}/`, { 'content-type': 'application/cloudevents-batch+json', prefer: 'wait=5' }, batch('w-3', 'w-4'));
       expect(many.status).toBe(202);
       expect(replies.size).toBe(0);
+    });
+
+    it('does not apply the preference when no Trigger brings response events to the adapter: 202, nothing waits', async () => {
+      const { url: without, server: other } = await serveRoute(ingressRoute(door, defaultBroker, replies, undefined));
+      try {
+        const res = await send(`${without}${path}`, { 'content-type': 'application/json', prefer: 'wait=5' }, PAYLOAD);
+        expect(res.status).toBe(202);
+        expect(res.headers.get('preference-applied')).toBeNull();
+        expect(replies.size).toBe(0);
+      } finally {
+        await new Promise((resolve) => other.close(resolve));
+      }
     });
 
     it('answers 504 with the puid when no response comes within the wait, cut to the maximum', async () => {

@@ -48,7 +48,10 @@ export const ingressAdapterService: ServiceOptions = {
   ingress: true,
   // The response events, for requests that wait for their answer (`Prefer: wait`).
   subscribe: (app) => app.get(Topology).triggersOf(serviceName('ingress-adapter')),
-  rawRoutes: (app: INestApplicationContext) => [
-    ingressRoute(app.get(FrontDoor), app.get(DEFAULT_BROKER), app.get(ReplyWaiter), requestReplySettings.read().maxWaitSeconds),
-  ],
+  rawRoutes: (app: INestApplicationContext) => {
+    // Request/reply is on when a Trigger brings response events here (`ingress-adapter-replies`
+    // in config/manifests): a deployment that leaves it out pays no delivery per response.
+    const replying = app.get(Topology).triggersOf(serviceName('ingress-adapter')).length > 0;
+    return [ingressRoute(app.get(FrontDoor), app.get(DEFAULT_BROKER), app.get(ReplyWaiter), replying ? requestReplySettings.read().maxWaitSeconds : undefined)];
+  },
 };

@@ -20,8 +20,15 @@ import type { PendingReply, ReplyWaiter } from './reply-waiter';
  * its content type, its attributes as `Ce-` headers (CloudEvents binary mode), status 200 (or
  * the predictor's own 4xx for a failed prediction, `seldonstatus`), and `Preference-Applied:
  * wait`. No answer in time: 504 with the puid, under which the response event still flows.
+ * `maxWaitSeconds` undefined: no Trigger brings response events here, so no answer could ever
+ * come, and the preference is not applied (RFC 7240 lets a server ignore a preference): 202.
  */
-export function ingressRoute(door: Pick<FrontDoor, 'acceptEvents' | 'acceptPrediction'>, defaultBroker: BrokerRef, replies: ReplyWaiter, maxWaitSeconds: number): RawRoute {
+export function ingressRoute(
+  door: Pick<FrontDoor, 'acceptEvents' | 'acceptPrediction'>,
+  defaultBroker: BrokerRef,
+  replies: ReplyWaiter,
+  maxWaitSeconds: number | undefined,
+): RawRoute {
   // Entries: CloudEvents at a broker URL form, or REST at an ingress-gateway path.
   const cloudEvents = new IngressMeter('cloudevents');
   const seldon = new IngressMeter('seldon');
@@ -41,7 +48,7 @@ export function ingressRoute(door: Pick<FrontDoor, 'acceptEvents' | 'acceptPredi
       let waiter: ReplyRequest | undefined;
       try {
         const seconds = preferredWait(request.headers.prefer);
-        if (seconds !== undefined) waiter = new ReplyRequest(replies, Math.min(seconds, maxWaitSeconds), res);
+        if (seconds !== undefined && maxWaitSeconds !== undefined) waiter = new ReplyRequest(replies, Math.min(seconds, maxWaitSeconds), res);
       } catch (err) {
         if (!(err instanceof Refusal)) throw err;
         count(err.status, 1);
