@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BACKENDS, post, startFlow, waitForResponse, type Flow } from './support/flow';
+import { entriesOf, sendThrough, type Entry } from './support/entries';
 
 /**
  * Every protocol a SeldonDeployment speaks (`spec.protocol`), end to end against the embedded
@@ -38,19 +39,6 @@ const PROTOCOLS: Protocol[] = [
 /** A V2 request without the optional id, so that a v1 predictor names `inputs` as what it does not take. */
 const V2_BODY = JSON.stringify({ inputs: [{ name: 'predict', shape: [2, 4], datatype: 'FP32', data: ROWS.flat() }] });
 
-type Entry = 'broker' | 'ingress CloudEvents' | 'ingress REST';
-
-function ceHeaders(deployment: string, puid: string): Record<string, string> {
-  return {
-    'ce-specversion': '1.0',
-    'ce-id': randomUUID(),
-    'ce-type': `seldon.${deployment}.default.request`,
-    'ce-source': 'e2e/protocols',
-    'ce-seldonpuid': puid,
-    'content-type': 'application/json',
-  };
-}
-
 describe.each(BACKENDS)('protocols on the %s backend', (backend) => {
   let flow: Flow;
   let modelServer: string;
@@ -64,19 +52,9 @@ describe.each(BACKENDS)('protocols on the %s backend', (backend) => {
     await flow?.stop();
   });
 
-  const entries: Entry[] = backend === 'knative' ? ['broker', 'ingress CloudEvents', 'ingress REST'] : ['ingress CloudEvents', 'ingress REST'];
+  const entries = entriesOf(backend);
 
-  /** Sends a request through an entry; the response event's id will be `puid`. */
-  const send = (entry: Entry, p: Pick<Protocol, 'deployment' | 'path'>, puid: string, body: string) => {
-    switch (entry) {
-      case 'broker':
-        return post(`${flow.services.broker.url}/default/default`, ceHeaders(p.deployment, puid), body);
-      case 'ingress CloudEvents':
-        return post(`${flow.ingress}/default/default`, ceHeaders(p.deployment, puid), body);
-      case 'ingress REST':
-        return post(`${flow.ingress}/seldon/default/${p.deployment}${p.path}`, { 'content-type': 'application/json', 'seldon-puid': puid }, body);
-    }
-  };
+  const send = (entry: Entry, p: Pick<Protocol, 'deployment' | 'path'>, puid: string, body: string) => sendThrough(flow, entry, p, puid, body);
 
   describe.each(PROTOCOLS)('protocol $protocol ($deployment)', (p) => {
     it.each(entries)("answers a request sent to the %s with the model-server's own answer", async (entry) => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BACKENDS, post, startFlow, waitForResponse, type Flow } from './support/flow';
+import { entriesOf, sendThrough, type Entry } from './support/entries';
 import { predictorAt, withManifests } from './support/manifests';
 import { ModelServer, type ModelServerName } from './support/model-servers';
 
@@ -103,19 +104,6 @@ function manifests(): object[] {
   ]);
 }
 
-type Entry = 'broker' | 'ingress CloudEvents' | 'ingress REST';
-
-function ceHeaders(deployment: string, puid: string): Record<string, string> {
-  return {
-    'ce-specversion': '1.0',
-    'ce-id': randomUUID(),
-    'ce-type': `seldon.${deployment}.default.request`,
-    'ce-source': 'e2e/real-servers',
-    'ce-seldonpuid': puid,
-    'content-type': 'application/json',
-  };
-}
-
 beforeAll(async () => {
   // One after another: three Python servers importing scikit-learn at once on two cores only
   // slow each other down.
@@ -137,18 +125,9 @@ describe.each(BACKENDS)('real model servers on the %s backend', (backend) => {
     await flow?.stop();
   });
 
-  const entries: Entry[] = backend === 'knative' ? ['broker', 'ingress CloudEvents', 'ingress REST'] : ['ingress CloudEvents', 'ingress REST'];
+  const entries = entriesOf(backend);
 
-  const send = (entry: Entry, c: Case, puid: string, body: string) => {
-    switch (entry) {
-      case 'broker':
-        return post(`${flow.services.broker.url}/default/default`, ceHeaders(c.deployment, puid), body);
-      case 'ingress CloudEvents':
-        return post(`${flow.ingress}/default/default`, ceHeaders(c.deployment, puid), body);
-      case 'ingress REST':
-        return post(`${flow.ingress}/seldon/default/${c.deployment}${c.path}`, { 'content-type': 'application/json', 'seldon-puid': puid }, body);
-    }
-  };
+  const send = (entry: Entry, c: Case, puid: string, body: string) => sendThrough(flow, entry, c, puid, body);
 
   describe.each(CASES)('$server as protocol $protocol ($deployment)', (c) => {
     it.each(entries)("answers a request sent to the %s with the server's own probabilities", async (entry) => {
