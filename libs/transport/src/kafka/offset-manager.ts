@@ -37,6 +37,16 @@ export class OffsetManager {
   }
 
   /**
+   * The coordinator accepted a heartbeat of this member's generation: no rebalance is under way.
+   * A refused heartbeat can announce one that never comes: kafkajs counts NOT_COORDINATOR (the
+   * group's coordinator moved, or is loading after a Kafka restart) as rebalancing, and when the
+   * member then finds the coordinator again it rejoins nothing and no new assignment ends it.
+   */
+  stable(): void {
+    this.rebalanceUnderWay = false;
+  }
+
+  /**
    * A rebalance starts (a member joins or leaves). As eventing-kafka-broker's OffsetManager does
    * in its partitions-revoked handler, finished work is committed now, and again as each record
    * in flight finishes: until the group has a new generation it still takes this member's

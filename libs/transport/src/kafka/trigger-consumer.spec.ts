@@ -7,7 +7,7 @@ import { TriggerConsumer } from './trigger-consumer';
 const trigger: Trigger = { name: 'predict', namespace: 'default', broker: 'default', annotations: {}, subscriber: { uri: 'http://iris/' }, filter: {} };
 const compiled: CompiledTrigger = { trigger, key: 'default/predict', status: { ready: true }, filter: compileFilter(trigger), retry: retryPolicy({}), subscriber: new URL('http://iris/') };
 const TOPIC = 'knative-broker-default-default';
-const EVENTS = { CRASH: 'crash', GROUP_JOIN: 'group_join' };
+const EVENTS = { CRASH: 'crash', GROUP_JOIN: 'group_join', HEARTBEAT: 'heartbeat' };
 
 /** kafkajs's consumer as far as a TriggerConsumer uses it: runs join the group with partition 0. */
 class FakeConsumer extends EventEmitter {
@@ -35,9 +35,9 @@ class FakeConsumer extends EventEmitter {
 // kafkajs's Runner, whose heartbeat is where it learns that its group rebalances.
 const Runner = require('kafkajs/src/consumer/runner') as { prototype: { heartbeat(this: unknown): Promise<void> } };
 
-/** kafkajs's runner of this Trigger's group hearing that the group rebalances. */
-function rebalanceHeard(): Promise<void> {
-  const error = new KafkaJSProtocolError({ type: 'REBALANCE_IN_PROGRESS', code: 27, retriable: false, message: 'rebalancing' } as never);
+/** kafkajs's runner of this Trigger's group hearing that the group rebalances (or, to kafkajs, that its coordinator moved). */
+function rebalanceHeard(type = 'REBALANCE_IN_PROGRESS'): Promise<void> {
+  const error = new KafkaJSProtocolError({ type, code: 27, retriable: false, message: 'rebalancing' } as never);
   const consumerGroup = { groupId: 'knative-trigger-default-predict', heartbeat: async () => Promise.reject(error) };
   return Runner.prototype.heartbeat.call({ heartbeatInterval: 0, autoCommit: false, autoCommitOffsets: async () => undefined, consumerGroup });
 }
@@ -99,6 +99,22 @@ describe('TriggerConsumer', () => {
     await fake.eachBatch?.(batchOf([0, 1, 2]));
     await consumer.stop();
     expect(fake.commits.at(-1)).toBe('3');
+  });
+
+  it('takes records again after a heartbeat is accepted, when the coordinator moved without a rebalance (Kafka restarted)', async () => {
+    const { fake, consumer } = consumerOf();
+    await consumer.start();
+    await rebalanceHeard('NOT_COORDINATOR_FOR_GROUP').catch(() => undefined);
+    const taken: number[] = [];
+    const take = (offsets: number[]) => fake.eachBatch?.({ ...batchOf(offsets), resolveOffset: (offset: string) => void taken.push(Number(offset)) });
+    await take([0]);
+    expect(taken).toEqual([]);
+    // kafkajs finds the coordinator again and beats in the same generation: no rejoin, no new assignment.
+    fake.emit(EVENTS.HEARTBEAT, { payload: {} });
+    await take([0, 1]);
+    await until(() => taken.length === 2);
+    expect(taken).toEqual([0, 1]);
+    await consumer.stop();
   });
 
   it('on a rebalance, takes no more records and commits those in flight before kafkajs rejoins', async () => {

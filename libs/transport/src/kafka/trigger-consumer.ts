@@ -107,6 +107,9 @@ export class TriggerConsumer {
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: this.options.fromBeginning });
     this.removeRejoinHook = beforeRejoin(this.groupId, () => this.revoke());
+    // Without this, a rebalance announced by a refused heartbeat but never held (see
+    // OffsetManager.stable) left the Trigger taking no record again, silently.
+    this.consumer.on(this.consumer.events.HEARTBEAT, () => this.offsets.stable());
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart && !this.abort.signal.aborted) void this.restart(payload.error);
     });
