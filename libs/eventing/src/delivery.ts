@@ -98,3 +98,9 @@ export function deadLetterEvent(event: CloudEvent, failure: DeliveryFailure): Cl
     knativeerrordata: bytes.subarray(0, KNATIVE_ERROR_DATA_MAX_BYTES).toString('base64'),
   });
 }
+
+/** A dead letter as it was first sent, to send again: without the knativeerror* extensions deadLetterEvent added. */
+export function withoutDeadLetterExtensions(event: CloudEvent): CloudEvent {
+  const extensions = Object.fromEntries(Object.entries(event.extensions).filter(([name]) => !name.startsWith('knativeerror')));
+  return { ...event, extensions };
+}

@@ -36,6 +36,7 @@ export {
   KNATIVE_ERROR_DATA_MAX_LENGTH,
   MAX_BACKOFF_MS,
   deadLetterEvent,
+  withoutDeadLetterExtensions,
   isRetryable,
   retryPolicy,
   type DeliveryFailure,

@@ -7,7 +7,8 @@ import { matchesFilter } from './event-feed';
 import { composeEvent, parseExtensions } from './event-input';
 import { EXIT } from './exit-codes';
 import { failedStatus, predictionRows, responseFilter } from './prediction';
-import { run, withoutErrorExtensions } from './program';
+import { withoutDeadLetterExtensions } from '@seldon-eventing/eventing';
+import { run } from './program';
 
 /** A real HTTP server for the CLI to talk to, recording what it got. */
 async function serve(handler: (req: { url: string; headers: IncomingHttpHeaders; body: string }, res: ServerResponse) => void): Promise<{ url: string; server: Server }> {
@@ -136,7 +137,7 @@ describe('replay', () => {
     } finally {
       stop(server);
     }
-    expect(withoutErrorExtensions(letter).extensions).toEqual({ seldonpuid: 'l-1' });
+    expect(withoutDeadLetterExtensions(letter).extensions).toEqual({ seldonpuid: 'l-1' });
   });
 
   it('names the line that is not an event', async () => {

@@ -1,12 +1,6 @@
-import { portSettings } from '@seldon-eventing/service';
-import { DEFAULT_BROKER_PORT, transportSettings } from '@seldon-eventing/transport';
+import { localPort, portSettings } from '@seldon-eventing/service';
+import { transportSettings } from '@seldon-eventing/transport';
 import { usageError } from './exit-codes';
-
-/**
- * The services' default ports, as `npm start` runs them (tools/run/services.js and each app's
- * main.ts): the CLI reaches them where they listen unless their port variables say otherwise.
- */
-const DEFAULT_PORTS = { ingress: 8081, predictorRouter: 8082, display: 8084 };
 
 /** Where the services of this machine answer, from the same settings the services read. */
 export interface Endpoints {
@@ -24,10 +18,10 @@ export function localEndpoints(env: NodeJS.ProcessEnv): Endpoints {
   const transport = transportSettings.read(env);
   const local = (port: number) => `http://127.0.0.1:${port}`;
   return {
-    broker: local(ports.BROKER_PORT ?? DEFAULT_BROKER_PORT),
-    ingress: local(ports.INGRESS_ADAPTER_PORT ?? DEFAULT_PORTS.ingress),
-    display: local(ports.EVENT_DISPLAY_PORT ?? DEFAULT_PORTS.display),
-    triggers: local(ports.PREDICTOR_ROUTER_PORT ?? DEFAULT_PORTS.predictorRouter),
+    broker: local(localPort('BROKER_PORT', ports)),
+    ingress: local(localPort('INGRESS_ADAPTER_PORT', ports)),
+    display: local(localPort('EVENT_DISPLAY_PORT', ports)),
+    triggers: local(localPort('PREDICTOR_ROUTER_PORT', ports)),
     ...(transport.sharedToken ? { token: transport.sharedToken } : {}),
   };
 }

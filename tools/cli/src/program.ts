@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { eventJson, formatEvent, parseHttp, STRUCTURED_CONTENT_TYPE, type CloudEvent, type SpecVersion } from '@seldon-eventing/cloudevents';
+import { withoutDeadLetterExtensions } from '@seldon-eventing/eventing';
 import { isDns1123Label, requestType } from '@seldon-eventing/seldon';
 import { brokerTopic, parseBrokerRef } from '@seldon-eventing/transport';
 import { SettingsError } from '@seldon-eventing/settings';
@@ -77,12 +78,6 @@ export function readEventLines(file: string): CloudEvent[] {
         throw usageError(`${file}:${n}: not a CloudEvent in JSON (${(err as Error).message})`);
       }
     });
-}
-
-/** A dead letter as it was first sent: without the knativeerror* extensions the dead-lettering added. */
-export function withoutErrorExtensions(event: CloudEvent): CloudEvent {
-  const extensions = Object.fromEntries(Object.entries(event.extensions).filter(([name]) => !name.startsWith('knativeerror')));
-  return { ...event, extensions };
 }
 
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
@@ -239,7 +234,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     const progress = new Progress(io.stderr, letters.length, 'replaying');
     let failed = 0;
     for (const [i, letter] of letters.entries()) {
-      const answer = await postEvent(url, withoutErrorExtensions(letter), { mode: opts.mode as SendMode, token: tokenOf(opts) });
+      const answer = await postEvent(url, withoutDeadLetterExtensions(letter), { mode: opts.mode as SendMode, token: tokenOf(opts) });
       if (!accepted(answer)) {
         failed++;
         warn(`${letter.id}: ${url} answered ${answer.status}: ${answer.body}`);

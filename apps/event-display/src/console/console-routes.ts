@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { createEvent, eventJson } from '@seldon-eventing/cloudevents';
+import { withoutDeadLetterExtensions } from '@seldon-eventing/eventing';
 import { requestType, SeldonPayloadError, validateRequest, type SeldonDeployment } from '@seldon-eventing/seldon';
 import { answerNonPost, sendError, sendJson, type RawRequest, type RawRoute } from '@seldon-eventing/service';
 import { SEND_ROUTES, SendFailed, type ConsoleSender, type SendRoute } from './console-sender';
-import { withoutErrorExtensions, type DeadLetters } from './dead-letters';
+import type { DeadLetters } from './dead-letters';
 
 /** The source of the events the console composes. */
 export const CONSOLE_SOURCE = 'seldon-eventing/console';
@@ -73,7 +74,7 @@ export function resendRoute(letters: DeadLetters, sender: ConsoleSender): RawRou
       const failed: { seq: number; error: string }[] = [];
       for (const letter of picked) {
         try {
-          await sender.send(withoutErrorExtensions(letter.event), via);
+          await sender.send(withoutDeadLetterExtensions(letter.event), via);
           letters.remove(letter.seq);
           resent.push(letter.seq);
         } catch (err) {

@@ -1,15 +1,15 @@
-import type { PortSettings } from '@seldon-eventing/service';
+import { DEFAULT_PORTS, localPort, type PortSettings } from '@seldon-eventing/service';
 import type { ConsoleService } from './console.settings';
 import type { ServiceAddress } from './trigger-flow';
 
-/** Each service's port setting and default, as tools/run/services.js starts them for `npm start`. */
-const PORTS: Record<ConsoleService, { setting: keyof PortSettings; port: number }> = {
-  broker: { setting: 'BROKER_PORT', port: 8080 },
-  'ingress-adapter': { setting: 'INGRESS_ADAPTER_PORT', port: 8081 },
-  'predictor-router': { setting: 'PREDICTOR_ROUTER_PORT', port: 8082 },
-  'response-publisher': { setting: 'RESPONSE_PUBLISHER_PORT', port: 8083 },
-  'event-display': { setting: 'EVENT_DISPLAY_PORT', port: 8084 },
-  'kafka-dispatcher': { setting: 'KAFKA_DISPATCHER_PORT', port: 8085 },
+/** Each service's port setting (tools/run/services.js starts them at their defaults for `npm start`). */
+const PORT_SETTING: Record<ConsoleService, keyof typeof DEFAULT_PORTS> = {
+  broker: 'BROKER_PORT',
+  'ingress-adapter': 'INGRESS_ADAPTER_PORT',
+  'predictor-router': 'PREDICTOR_ROUTER_PORT',
+  'response-publisher': 'RESPONSE_PUBLISHER_PORT',
+  'event-display': 'EVENT_DISPLAY_PORT',
+  'kafka-dispatcher': 'KAFKA_DISPATCHER_PORT',
 };
 
 /** The services that deliver events on a backend: the embedded broker only on knative, the kafka-dispatcher only on kafka. */
@@ -25,8 +25,9 @@ const ON_BACKEND: Record<string, ConsoleService[]> = {
 export function serviceUrl(name: ConsoleService, overrides: Partial<Record<ConsoleService, URL>>, ports: PortSettings, ownPort?: number): URL {
   const override = overrides[name];
   if (override) return override;
-  const { setting, port } = PORTS[name];
-  return new URL(`http://127.0.0.1:${ports[setting] ?? (name === 'event-display' ? ownPort : undefined) ?? port}`);
+  const setting = PORT_SETTING[name];
+  const own = name === 'event-display' && ports[setting] === undefined ? ownPort : undefined;
+  return new URL(`http://127.0.0.1:${own ?? localPort(setting, ports)}`);
 }
 
 /** The services whose /metrics the console's Flow reads on `backend`. */

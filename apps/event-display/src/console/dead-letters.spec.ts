@@ -4,7 +4,8 @@ import { createEvent, parseHttp, toHttpBinary, type CloudEvent } from '@seldon-e
 import { KnativeHttpBus } from '@seldon-eventing/transport';
 import { ConsoleSender } from './console-sender';
 import { resendRoute } from './console-routes';
-import { DeadLetters, deadLetterSinkRoute, viewOf, withoutErrorExtensions } from './dead-letters';
+import { withoutDeadLetterExtensions } from '@seldon-eventing/eventing';
+import { DeadLetters, deadLetterSinkRoute, viewOf } from './dead-letters';
 import type { RawRoute } from '@seldon-eventing/service';
 
 const failing = `{"status":{"code":500,"info":"model exploded","status":"FAILURE"}}`;
@@ -53,7 +54,7 @@ describe('dead letters', () => {
   });
 
   it('re-sends an event as it was before it failed: the knativeerror* extensions gone, the rest kept', () => {
-    const clean = withoutErrorExtensions(deadLetter('a'));
+    const clean = withoutDeadLetterExtensions(deadLetter('a'));
     expect(clean.extensions).toEqual({ seldonpuid: 'puid-a' });
     expect(clean.data?.toString()).toBe('{"data":{"ndarray":[[1,2,3,4]]}}');
   });

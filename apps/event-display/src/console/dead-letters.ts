@@ -6,10 +6,6 @@ import { answerNonPost, sendError, type RawRequest, type RawRoute } from '@seldo
 /** Where a Trigger's `delivery.deadLetterSink` points to make event-display its dead-letter sink. */
 export const DEAD_LETTER_PATH = '/dead-letters';
 
-// The extensions Knative adds to a dead letter (eventing pkg/channel/fanout, pkg/kncloudevents
-// "knativeerrordest", "knativeerrorcode", "knativeerrordata"): why it is one.
-const ERROR_EXTENSION = /^knativeerror/;
-
 export interface DeadLetter {
   seq: number;
   receivedAt: string;
@@ -72,12 +68,6 @@ export function viewOf({ seq, receivedAt, event }: DeadLetter): DeadLetterView {
     ...(data !== undefined ? { data: Buffer.from(data, 'base64').toString('utf8') } : {}),
     event: eventJson(event),
   };
-}
-
-/** The event as it was before it failed: without the `knativeerror*` extensions. */
-export function withoutErrorExtensions(event: CloudEvent): CloudEvent {
-  const extensions = Object.fromEntries(Object.entries(event.extensions).filter(([name]) => !ERROR_EXTENSION.test(name)));
-  return { ...event, extensions };
 }
 
 /** `POST /dead-letters`: the dead-letter sink, taking one event per request in any content mode (202). */
