@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { createBus, transportSettings, type Bus } from '@seldon-eventing/transport';
+import { createBus, transportSettings, type Bus, type TransportSettings } from '@seldon-eventing/transport';
 import { ServiceInfo } from './service-info';
 
 export const BUS = Symbol('Bus');
@@ -10,10 +10,13 @@ export const BUS = Symbol('Bus');
 export class EventingModule implements OnApplicationShutdown {
   constructor(@Inject(BUS) private readonly bus: Bus) {}
 
-  static forRoot(): DynamicModule {
+  /** `adjust`: what a service changes in the transport settings it read (its own consumer groups, say). */
+  static forRoot(adjust: (settings: TransportSettings) => TransportSettings = (settings) => settings): DynamicModule {
     return {
       module: EventingModule,
-      providers: [{ provide: BUS, inject: [ServiceInfo], useFactory: (info: ServiceInfo) => createBus(info.name, transportSettings.read(), (context) => new Logger(context)) }],
+      providers: [
+        { provide: BUS, inject: [ServiceInfo], useFactory: (info: ServiceInfo) => createBus(info.name, adjust(transportSettings.read()), (context) => new Logger(context)) },
+      ],
       exports: [BUS],
     };
   }
