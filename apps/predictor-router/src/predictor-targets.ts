@@ -7,7 +7,6 @@ import {
   inferenceServiceUrl,
   parseIngressPath,
   parseRequestType,
-  parseSeldonDeployment,
   SELDON_DEPLOYMENT_KIND,
   type DeploymentName,
 } from '@seldon-eventing/seldon';
@@ -46,9 +45,9 @@ export class PredictorTargets {
       return name && { url: route.url, name };
     }
     if (!fromType) return undefined;
-    const manifest = this.topology.config.find(SELDON_DEPLOYMENT_KIND, fromType.namespace, fromType.deployment);
-    if (!manifest) return undefined;
-    return { url: this.topology.addresses.toLocal(new URL(deploymentUrl(parseSeldonDeployment(manifest)))), name: fromType };
+    const deployment = this.topology.deployment(fromType);
+    if (!deployment) return undefined;
+    return { url: this.topology.addresses.toLocal(new URL(deploymentUrl(deployment))), name: fromType };
   }
 
   private routeOf(compiled: CompiledTrigger, local: URL): { name: PredictorName | null; url: URL } {
