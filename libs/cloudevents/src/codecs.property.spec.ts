@@ -4,6 +4,7 @@ import {
   CloudEventValidationError,
   isJsonContentType,
   isValidExtensionName,
+  kafkaHeaderAttributes,
   parseHttp,
   parseKafka,
   toHttpBatch,
@@ -13,6 +14,7 @@ import {
   toKafkaStructured,
   validateEvent,
   type CloudEvent,
+  type CloudEventAttributes,
   type HttpHeaders,
   type KafkaRecordIn,
   type SpecVersion,
@@ -280,6 +282,93 @@ const damagedHttpArb = fc
     return { headers, body };
   });
 
+/** Kafka records from anywhere: made up, or a valid event's with headers added or replaced and another value. */
+function hostileKafkaRecordArb(): fc.Arbitrary<KafkaRecordIn> {
+  const kafkaValueArb = fc.oneof(
+    headerValueArb.map((v) => Buffer.from(v, 'latin1')),
+    headerValueArb,
+    fc.uint8Array({ maxLength: 16 }).map((b) => Buffer.from(b)),
+  );
+  const kafkaHeadersArb = fc.dictionary(
+    fc.oneof(
+      fc.constantFrom('content-type', 'CE_ID', 'ce_'),
+      fc.constantFrom(...ATTRIBUTE_NAMES).map((name) => `ce_${name}`),
+      fc.string({ unit: 'binary', maxLength: 10 }).map((s) => `ce_${s}`),
+    ),
+    fc.oneof(kafkaValueArb, fc.array(kafkaValueArb, { maxLength: 2 }), fc.constant(undefined)),
+    { maxKeys: 10 },
+  );
+  const recordArb = fc.record({
+    key: fc.oneof(fc.constant(null), fc.constant(undefined), fc.string({ unit: 'binary', maxLength: 8 }), fc.uint8Array({ maxLength: 8 }).map((b) => Buffer.from(b))),
+    value: fc.option(bodyArb, { nil: null }),
+    headers: kafkaHeadersArb,
+  });
+  const damagedArb = fc
+    .tuple(eventArb, fc.boolean(), kafkaHeadersArb, fc.option(bodyArb, { nil: undefined }))
+    .map(([event, structured, extra, value]) => {
+      const record = structured ? toKafkaStructured(event) : toKafkaBinary(event);
+      return { key: record.key, value: value ?? record.value, headers: { ...record.headers, ...extra } } as KafkaRecordIn;
+    });
+  return fc.oneof(recordArb as fc.Arbitrary<KafkaRecordIn>, damagedArb);
+}
+
+/** Every attribute a filter can read, as the filter reads it (context attributes by name, extensions). */
+function readableAttributes(event: CloudEventAttributes): Record<string, unknown> {
+  const { specversion, id, source, type, datacontenttype, dataschema, schemaurl, subject, time, datacontentencoding } = event;
+  return { specversion, id, source, type, datacontenttype, dataschema, schemaurl, subject, time, datacontentencoding, extensions: { ...event.extensions } };
+}
+
+/** The parsed event, or undefined when parseKafka refuses the record. */
+function parsedOrUndefined(record: KafkaRecordIn): CloudEvent | undefined {
+  try {
+    return parseKafka(record);
+  } catch (err) {
+    if (err instanceof CloudEventValidationError) return undefined;
+    throw err;
+  }
+}
+
+describe("a Kafka record's attributes read from its headers alone (kafkaHeaderAttributes)", () => {
+  it('are there for every binary-mode record and read what parseKafka gives', () => {
+    fc.assert(
+      fc.property(eventArb, fc.boolean(), (event, asBuffers) => {
+        const record = toKafkaBinary(event);
+        const headers = asBuffers ? Object.fromEntries(Object.entries(record.headers).map(([k, v]) => [k, Buffer.from(v)])) : record.headers;
+        const view = kafkaHeaderAttributes({ ...record, headers });
+        expect(view).toBeDefined();
+        expect(readableAttributes(view as CloudEventAttributes)).toEqual(readableAttributes(event));
+      }),
+      RUNS,
+    );
+  });
+
+  it('are not there for a structured-mode record, whose attributes are in its value', () => {
+    fc.assert(
+      fc.property(eventArb, (event) => {
+        expect(kafkaHeaderAttributes(toKafkaStructured(event))).toBeUndefined();
+      }),
+      RUNS,
+    );
+  });
+
+  it('read, for any record parseKafka accepts, what it gives, or are not there', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(hostileKafkaRecordArb(), (record) => {
+        const event = parsedOrUndefined(record);
+        if (event === undefined) return;
+        const view = kafkaHeaderAttributes(record);
+        if (view === undefined) return;
+        compared++;
+        expect(readableAttributes(view)).toEqual(readableAttributes(event));
+      }),
+      RUNS,
+    );
+    // Not only vacuously true.
+    expect(compared).toBeGreaterThan(0);
+  });
+});
+
 describe('any input parses to valid events or throws CloudEventValidationError, nothing else', () => {
   it('arbitrary HTTP headers and bodies', () => {
     fc.assert(
@@ -320,33 +409,8 @@ describe('any input parses to valid events or throws CloudEventValidationError, 
   });
 
   it('arbitrary Kafka records, header values as Buffers or strings', () => {
-    const kafkaValueArb = fc.oneof(
-      headerValueArb.map((v) => Buffer.from(v, 'latin1')),
-      headerValueArb,
-      fc.uint8Array({ maxLength: 16 }).map((b) => Buffer.from(b)),
-    );
-    const kafkaHeadersArb = fc.dictionary(
-      fc.oneof(
-        fc.constantFrom('content-type', 'CE_ID', 'ce_'),
-        fc.constantFrom(...ATTRIBUTE_NAMES).map((name) => `ce_${name}`),
-        fc.string({ unit: 'binary', maxLength: 10 }).map((s) => `ce_${s}`),
-      ),
-      fc.oneof(kafkaValueArb, fc.array(kafkaValueArb, { maxLength: 2 }), fc.constant(undefined)),
-      { maxKeys: 10 },
-    );
-    const recordArb = fc.record({
-      key: fc.oneof(fc.constant(null), fc.constant(undefined), fc.string({ unit: 'binary', maxLength: 8 }), fc.uint8Array({ maxLength: 8 }).map((b) => Buffer.from(b))),
-      value: fc.option(bodyArb, { nil: null }),
-      headers: kafkaHeadersArb,
-    });
-    const damagedArb = fc
-      .tuple(eventArb, fc.boolean(), kafkaHeadersArb, fc.option(bodyArb, { nil: undefined }))
-      .map(([event, structured, extra, value]) => {
-        const record = structured ? toKafkaStructured(event) : toKafkaBinary(event);
-        return { key: record.key, value: value ?? record.value, headers: { ...record.headers, ...extra } } as KafkaRecordIn;
-      });
     fc.assert(
-      fc.property(fc.oneof(recordArb as fc.Arbitrary<KafkaRecordIn>, damagedArb), (record) => {
+      fc.property(hostileKafkaRecordArb(), (record) => {
         acceptedOrRejected(() => [parseKafka(record)]);
       }),
       RUNS,

@@ -41,6 +41,9 @@ export interface CloudEvent {
   data?: Buffer;
 }
 
+/** An event's attributes without its data: what a Trigger's filter reads. */
+export type CloudEventAttributes = Omit<CloudEvent, 'data'>;
+
 export interface NewEvent {
   /** Default '1.0'. */
   specversion?: SpecVersion;

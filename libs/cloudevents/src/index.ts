@@ -6,6 +6,7 @@ export {
   isJsonContentType,
   withExtensions,
   type CloudEvent,
+  type CloudEventAttributes,
   type NewEvent,
   type SpecVersion,
 } from './event';
@@ -22,7 +23,7 @@ export {
   type HttpMessage,
   type HttpMode,
 } from './http';
-export { parseKafka, toKafkaBinary, toKafkaStructured, type KafkaRecordIn, type KafkaRecordOut } from './kafka';
+export { kafkaHeaderAttributes, parseKafka, toKafkaBinary, toKafkaStructured, type KafkaRecordIn, type KafkaRecordOut } from './kafka';
 export { MAX_JSON_DATA_DEPTH } from './json-format';
 export { STRUCTURED_CONTENT_TYPE, BATCH_CONTENT_TYPE } from './media-type';
 export { eventJson, formatEvent } from './event-format';

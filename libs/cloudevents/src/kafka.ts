@@ -1,9 +1,9 @@
-import { OPTIONAL_ATTRIBUTES } from './attributes';
+import { isAttributeName, isContextAttribute, isSpecVersion, OPTIONAL_ATTRIBUTES, type OptionalAttribute } from './attributes';
 import { attributeOfHeader, eventFromBinaryMode } from './binary-mode';
 import { asBuffer, decodeUtf8 } from './bytes';
 import { CloudEventValidationError, show } from './errors';
 import { jsonTypeOf } from './json-value';
-import type { CloudEvent } from './event';
+import type { CloudEvent, CloudEventAttributes, SpecVersion } from './event';
 import { eventFromStructuredBody, structuredJson } from './json-format';
 import { CLOUDEVENTS_BATCH_JSON, CLOUDEVENTS_JSON, mediaTypeEssence, STRUCTURED_CONTENT_TYPE } from './media-type';
 import { disallowedCharIndex } from './string-value';
@@ -118,6 +118,118 @@ export function parseKafka(record: KafkaRecordIn): CloudEvent {
     if (partitionKey !== undefined) event.extensions[PARTITION_KEY] = partitionKey;
   }
   return event;
+}
+
+/**
+ * A binary-mode record's attributes read from its headers alone, each decoded when first read: a
+ * consumer that reads a whole topic can decide a Trigger's filter before it parses and validates
+ * the record, and pays that only for the records it delivers. Values are those parseKafka gives
+ * (same header rules: names case-insensitive, content-type for datacontenttype, attributes of the
+ * other specversion as extensions, the key as `partitionkey`), so a filter decides alike on both.
+ *
+ * Undefined when the headers cannot tell, where the record must be parsed: structured mode (the
+ * attributes are in the value), or headers parseKafka refuses (no or an unknown specversion, an
+ * attribute given twice, an invalid name). A required attribute without its header reads
+ * undefined; reading one whose header is not UTF-8 throws CloudEventValidationError.
+ */
+export function kafkaHeaderAttributes(record: KafkaRecordIn): CloudEventAttributes | undefined {
+  const headers = record.headers;
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  const attributes = new Map<string, unknown>();
+  let contentTypeHeader: unknown;
+  for (const key of Object.keys(headers)) {
+    const value = headers[key];
+    if (value === undefined) continue;
+    const lower = key.toLowerCase();
+    if (lower === 'content-type') contentTypeHeader = value;
+    else if (lower.startsWith('ce_')) {
+      const name = lower.slice(3);
+      if (!isAttributeName(name) || name === 'data' || attributes.has(name)) return undefined;
+      attributes.set(name, value);
+    }
+  }
+  const specversionHeader = attributes.get('specversion');
+  if (specversionHeader === undefined) return undefined;
+  const specversion = headerText(specversionHeader, 'ce_specversion', 'specversion');
+  if (!isSpecVersion(specversion)) return undefined;
+  const contentType = contentTypeHeader === undefined ? undefined : headerText(contentTypeHeader, 'content-type', 'datacontenttype').trim();
+  const essence = contentType === undefined ? '' : mediaTypeEssence(contentType);
+  if (essence === CLOUDEVENTS_JSON || essence === CLOUDEVENTS_BATCH_JSON) return undefined;
+  return new HeaderAttributes(attributes, specversion, contentType, record.key);
+}
+
+/** kafkaHeaderAttributes's view: getters, so that a filter on `type` decodes that header only. */
+class HeaderAttributes implements CloudEventAttributes {
+  private decodedExtensions?: Record<string, string>;
+
+  constructor(
+    private readonly headers: ReadonlyMap<string, unknown>,
+    readonly specversion: SpecVersion,
+    private readonly contentType: string | undefined,
+    private readonly key: KafkaRecordIn['key'],
+  ) {}
+
+  get id(): string {
+    return this.text('id') as string;
+  }
+
+  get source(): string {
+    return this.text('source') as string;
+  }
+
+  get type(): string {
+    return this.text('type') as string;
+  }
+
+  get datacontenttype(): string | undefined {
+    // As eventFromBinaryMode: a stray ce_datacontenttype only fills in for a missing content-type.
+    return this.contentType ?? this.text('datacontenttype');
+  }
+
+  get dataschema(): string | undefined {
+    return this.optional('dataschema');
+  }
+
+  get schemaurl(): string | undefined {
+    return this.optional('schemaurl');
+  }
+
+  get subject(): string | undefined {
+    return this.optional('subject');
+  }
+
+  get time(): string | undefined {
+    return this.optional('time');
+  }
+
+  get datacontentencoding(): string | undefined {
+    return this.optional('datacontentencoding');
+  }
+
+  get extensions(): Record<string, string> {
+    if (!this.decodedExtensions) {
+      // Names are a-z0-9 only (checked above), so none of them can be `__proto__`.
+      const extensions: Record<string, string> = {};
+      for (const name of this.headers.keys()) {
+        if (!isContextAttribute(name, this.specversion)) extensions[name] = this.text(name) as string;
+      }
+      if (!Object.hasOwn(extensions, PARTITION_KEY) && this.key !== undefined && this.key !== null) {
+        const partitionKey = partitionKeyOf(this.key);
+        if (partitionKey !== undefined) extensions[PARTITION_KEY] = partitionKey;
+      }
+      this.decodedExtensions = extensions;
+    }
+    return this.decodedExtensions;
+  }
+
+  private text(name: string): string | undefined {
+    const value = this.headers.get(name);
+    return value === undefined ? undefined : headerText(value, `ce_${name}`, name);
+  }
+
+  private optional(name: OptionalAttribute): string | undefined {
+    return isContextAttribute(name, this.specversion) ? this.text(name) : undefined;
+  }
 }
 
 function keyOf(event: CloudEvent): string | null {

@@ -1,12 +1,13 @@
-import { isMapping, type CloudEvent } from '@seldon-eventing/cloudevents';
+import { isMapping, type CloudEventAttributes } from '@seldon-eventing/cloudevents';
 import { ManifestError, UnsupportedFilterError } from './errors';
 import { normalizeAttributes, normalizeFilterList, type Fail } from './filter-spec';
 import { describeOrigin, describeValue, typeName } from './manifests';
 import { describeTrigger, triggerOriginOf, type SubscriptionsApiFilter, type Trigger } from './model';
 
-export type EventFilter = (event: CloudEvent) => boolean;
+/** Reads attributes only: a parsed event, or a record's attributes read from its headers (kafkaHeaderAttributes). */
+export type EventFilter = (event: CloudEventAttributes) => boolean;
 
-type Getter = (event: CloudEvent) => string | undefined;
+type Getter = (event: CloudEventAttributes) => string | undefined;
 
 function attributeText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;

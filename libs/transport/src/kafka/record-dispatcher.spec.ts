@@ -1,5 +1,5 @@
 import type { KafkaMessage } from 'kafkajs';
-import { createEvent, toKafkaBinary, type CloudEvent } from '@seldon-eventing/cloudevents';
+import { createEvent, toKafkaBinary, toKafkaStructured, type CloudEvent } from '@seldon-eventing/cloudevents';
 import { compileFilter, retryPolicy, type CompiledTrigger, type DeadLetterTarget, type Trigger } from '@seldon-eventing/eventing';
 import type { BrokerRef, DeliveryHandler } from '../bus';
 import { DeliveryError } from '../errors';
@@ -66,6 +66,33 @@ describe('RecordDispatcher', () => {
     await expect(dispatcher.dispatch({ key: null, value: Buffer.from('x'), headers: {}, offset: '7', timestamp: '0', attributes: 0 } as KafkaMessage)).resolves.toBe(true);
     expect(handler).not.toHaveBeenCalled();
     expect(warnings).toEqual([expect.stringContaining('skipping record at offset 7: not a valid CloudEvent')]);
+  });
+
+  it('decides a binary-mode record on its headers: one of another type is done with unread, however broken the rest', async () => {
+    const handler = jest.fn(async () => undefined);
+    const { dispatcher, warnings } = harness(handler);
+    const { headers } = toKafkaBinary(createEvent({ source: 's', type: 'other.type' }));
+    // Neither the time nor the value would parse: the Trigger never asks.
+    const broken = { key: null, value: Buffer.from('{'), headers: { ...headers, ce_time: 'yesterday', 'content-type': 'application/json' }, offset: '3', timestamp: '0', attributes: 0 };
+    await expect(dispatcher.dispatch(broken as unknown as KafkaMessage)).resolves.toBe(true);
+    expect(handler).not.toHaveBeenCalled();
+    expect(warnings).toEqual([]);
+    // The same record of the Trigger's type is parsed, and refused.
+    await expect(dispatcher.dispatch({ ...broken, headers: { ...broken.headers, ce_type: request.type } } as unknown as KafkaMessage)).resolves.toBe(true);
+    expect(handler).not.toHaveBeenCalled();
+    expect(warnings).toEqual([expect.stringContaining("skipping record at offset 3: not a valid CloudEvent (attribute 'time'")]);
+  });
+
+  it('filters a structured-mode record once parsed, as its attributes are in its value', async () => {
+    const seen: string[] = [];
+    const { dispatcher } = harness(async (event) => {
+      seen.push(event.id);
+      return undefined;
+    });
+    const asMessage = (event: CloudEvent) => ({ ...toKafkaStructured(event), offset: '0', timestamp: '0', attributes: 0 }) as unknown as KafkaMessage;
+    await expect(dispatcher.dispatch(asMessage(outcome))).resolves.toBe(true);
+    await expect(dispatcher.dispatch(asMessage(request))).resolves.toBe(true);
+    expect(seen).toEqual(['req-1']);
   });
 
   it("retries a retryable failure, then dead-letters to a KafkaSink topic naming the subscriber and carrying the handler's body", async () => {

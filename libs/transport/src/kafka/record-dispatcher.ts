@@ -1,5 +1,5 @@
 import type { KafkaMessage } from 'kafkajs';
-import { CloudEventValidationError, parseKafka, type CloudEvent } from '@seldon-eventing/cloudevents';
+import { CloudEventValidationError, kafkaHeaderAttributes, parseKafka, type CloudEvent } from '@seldon-eventing/cloudevents';
 import { isRetryable, type CompiledTrigger } from '@seldon-eventing/eventing';
 import type { BrokerRef, DeliveryHandler } from '../bus';
 import type { AttemptOutcome } from '../delivery/attempt';
@@ -29,8 +29,10 @@ export interface RecordDispatcherOptions {
  * The record half of a Trigger's consumer (eventing-kafka-broker's RecordDispatcher): what one
  * record comes to, with the delivery engine's rules.
  *
- * 1. Parse it; an unparsable record is logged and done with, since it can never succeed.
- * 2. Filter it; a non-matching event is done with.
+ * 1. Filter it, on its headers alone in binary mode (a Trigger reading the whole topic wants
+ *    few of its records: only those are parsed), else once parsed; a non-matching event is done with.
+ * 2. Parse it; an unparsable record is logged and done with, since it can never succeed. (A
+ *    binary-mode record the filter refuses is not validated, so not logged either.)
  * 3. Deliver it to the in-process handler (bounded by the delivery timeout), the reply produced
  *    to the broker's topic, the dead letter to the Trigger's sink (topic or HTTP).
  */
@@ -59,22 +61,28 @@ export class RecordDispatcher {
 
   /** True when the record is done with (delivered, filtered out, dead-lettered, lost or unreadable); false when shutdown cut it short. */
   async dispatch(message: KafkaMessage): Promise<boolean> {
+    const record = { key: message.key, value: message.value, headers: message.headers as Record<string, Buffer> };
     let event: CloudEvent;
     try {
-      event = parseKafka({ key: message.key, value: message.value, headers: message.headers as Record<string, Buffer> });
+      // Binary mode: decided on the headers; structured mode: once parsed.
+      const attributes = kafkaHeaderAttributes(record);
+      if (attributes && !this.compiled.filter(attributes)) return this.filteredOut();
+      event = parseKafka(record);
+      if (!attributes && !this.compiled.filter(event)) return this.filteredOut();
     } catch (err) {
       if (!(err instanceof CloudEventValidationError)) throw err;
       this.options.log.warn(`skipping record at offset ${message.offset}: not a valid CloudEvent (${err.message})`);
-      return true;
-    }
-    if (!this.compiled.filter(event)) {
-      this.meter.filtered();
       return true;
     }
     const options = { retry: this.compiled.retry, reply: this.reply, deadLetter: this.deadLetter, signal: this.options.signal };
     const trace = { parent: incomingContext(message.headers, event), system: 'kafka' as const, destination: brokerDestination('kafka', this.broker) };
     const outcome = await sendForTrigger(event, this.deliver, options, { trigger: this.compiled.key, log: this.options.log, meter: this.meter, trace });
     return outcome.kind !== 'aborted';
+  }
+
+  private filteredOut(): true {
+    this.meter.filtered();
+    return true;
   }
 
   private async callHandler(handler: DeliveryHandler, event: CloudEvent, attempt: number, destination: string): Promise<AttemptOutcome> {
