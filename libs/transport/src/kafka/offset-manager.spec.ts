@@ -24,6 +24,18 @@ describe('OffsetManager', () => {
     expect(commits.at(-1)).toEqual([{ partition: 0, offset: '13' }]);
   });
 
+  it('commits past records passed over (filtered out) once those taken before them are finished', async () => {
+    const { offsets, commits } = manager();
+    const finish = offsets.track(0, 20);
+    offsets.pass(0, 21);
+    offsets.pass(0, 22);
+    await offsets.commit();
+    expect(commits).toEqual([[{ partition: 0, offset: '20' }]]);
+    finish();
+    await offsets.commit();
+    expect(commits.at(-1)).toEqual([{ partition: 0, offset: '23' }]);
+  });
+
   it('commits each partition on its own, and nothing when nothing moved', async () => {
     const { offsets, commits } = manager();
     offsets.track(0, 5)();

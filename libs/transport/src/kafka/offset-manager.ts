@@ -79,17 +79,26 @@ export class OffsetManager {
    * a record no longer counts: that bookkeeping was dropped.
    */
   track(partition: number, offset: number): () => void {
+    const taken = this.partition(partition);
+    taken.track(offset);
+    return () => {
+      taken.finish(offset);
+      if (this.rebalanceUnderWay) void this.commit();
+    };
+  }
+
+  /** Records a record done with as soon as it was taken (filtered out, unreadable). */
+  pass(partition: number, offset: number): void {
+    this.partition(partition).pass(offset);
+  }
+
+  private partition(partition: number): PartitionOffsets {
     let offsets = this.partitions.get(partition);
     if (!offsets) {
       offsets = new PartitionOffsets();
       this.partitions.set(partition, offsets);
     }
-    offsets.track(offset);
-    const taken = offsets;
-    return () => {
-      taken.finish(offset);
-      if (this.rebalanceUnderWay) void this.commit();
-    };
+    return offsets;
   }
 
   /** Per partition owned, the records taken and not finished (in order, in delivery, retrying). */

@@ -13,6 +13,11 @@ export class PartitionOffsets {
     if (offset + 1 > this.next) this.next = offset + 1;
   }
 
+  /** A record done with as soon as taken (filtered out, unreadable): only moves where the partition got to. */
+  pass(offset: number): void {
+    if (offset + 1 > this.next) this.next = offset + 1;
+  }
+
   finish(offset: number): void {
     this.unfinished.delete(offset);
   }

@@ -59,30 +59,37 @@ export class RecordDispatcher {
     if (sink) this.deadLetter = 'topic' in sink ? this.producer(sink) : (letter) => options.deliverHttp(sink.url, letter);
   }
 
-  /** True when the record is done with (delivered, filtered out, dead-lettered, lost or unreadable); false when shutdown cut it short. */
-  async dispatch(message: KafkaMessage): Promise<boolean> {
+  /**
+   * The event of a record this Trigger delivers; undefined when the record is done with already
+   * (filtered out, or not a CloudEvent). Synchronous, so that a consumer spends no delivery slot
+   * and no promise on the records it passes over.
+   */
+  read(message: KafkaMessage): CloudEvent | undefined {
     const record = { key: message.key, value: message.value, headers: message.headers as Record<string, Buffer> };
-    let event: CloudEvent;
     try {
       // Binary mode: decided on the headers; structured mode: once parsed.
       const attributes = kafkaHeaderAttributes(record);
       if (attributes && !this.compiled.filter(attributes)) return this.filteredOut();
-      event = parseKafka(record);
-      if (!attributes && !this.compiled.filter(event)) return this.filteredOut();
+      const event = parseKafka(record);
+      return attributes || this.compiled.filter(event) ? event : this.filteredOut();
     } catch (err) {
       if (!(err instanceof CloudEventValidationError)) throw err;
       this.options.log.warn(`skipping record at offset ${message.offset}: not a valid CloudEvent (${err.message})`);
-      return true;
+      return undefined;
     }
+  }
+
+  /** Delivers a record's event (see read). True when it is done with (delivered, dead-lettered or lost); false when shutdown cut it short. */
+  async dispatch(event: CloudEvent, message: KafkaMessage): Promise<boolean> {
     const options = { retry: this.compiled.retry, reply: this.reply, deadLetter: this.deadLetter, signal: this.options.signal };
     const trace = { parent: incomingContext(message.headers, event), system: 'kafka' as const, destination: brokerDestination('kafka', this.broker) };
     const outcome = await sendForTrigger(event, this.deliver, options, { trigger: this.compiled.key, log: this.options.log, meter: this.meter, trace });
     return outcome.kind !== 'aborted';
   }
 
-  private filteredOut(): true {
+  private filteredOut(): undefined {
     this.meter.filtered();
-    return true;
+    return undefined;
   }
 
   private async callHandler(handler: DeliveryHandler, event: CloudEvent, attempt: number, destination: string): Promise<AttemptOutcome> {

@@ -192,18 +192,27 @@ export class TriggerConsumer {
   }
 
   private async consume({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    // A rebalance under way: what is not taken now is fetched again after the rejoin.
+    const stopped = () => !isRunning() || isStale() || this.offsets.rebalancing || this.abort.signal.aborted;
     const stopBeating = keepAlive(heartbeat, HEARTBEAT_INTERVAL_MS);
     try {
       for (const message of batch.messages) {
+        if (stopped()) break;
+        const event = this.records.read(message);
+        if (event === undefined) {
+          // Most records of the topic are another Trigger's: passed over at once, without a slot.
+          this.offsets.pass(batch.partition, Number(message.offset));
+          resolveOffset(message.offset);
+          continue;
+        }
         const release = await this.slots.acquire();
-        // A rebalance under way: what is not taken now is fetched again after the rejoin.
-        if (!isRunning() || isStale() || this.offsets.rebalancing || this.abort.signal.aborted) {
+        if (stopped()) {
           release();
           break;
         }
         const finish = this.offsets.track(batch.partition, Number(message.offset));
         resolveOffset(message.offset);
-        const delivery = this.inOrder(batch.partition, () => this.records.dispatch(message))
+        const delivery = this.inOrder(batch.partition, () => this.records.dispatch(event, message))
           .then(
             (done) => done && finish(),
             // Left unfinished, the record holds the partition's commits and comes again after a restart.
