@@ -22,6 +22,7 @@ export function createBus(clientId: string, settings: TransportSettings, logger:
       partitions: settings.kafkaTopicPartitions,
       replicationFactor: settings.kafkaReplicationFactor,
       maxInFlight: settings.kafkaMaxInFlight,
+      maxInFlightBytes: settings.kafkaMaxInFlightBytes,
       fromBeginning: settings.kafkaInitialOffset === 'earliest',
       publishTimeoutMs: settings.publishTimeoutMs,
       sessionTimeoutMs: settings.kafkaSessionTimeoutMs,

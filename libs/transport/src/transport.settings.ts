@@ -82,9 +82,17 @@ export const transportSettings = defineSettings('Bus (knative and kafka backends
   kafkaTopicPartitions: setting.int('KAFKA_TOPIC_PARTITIONS', { default: 10, min: 1, description: 'partitions of a broker topic created by the services' }),
   kafkaReplicationFactor: setting.int('KAFKA_REPLICATION_FACTOR', { default: 1, min: 1, description: 'replication factor of a broker topic created by the services' }),
   kafkaMaxInFlight: setting.int('KAFKA_MAX_IN_FLIGHT', {
-    default: 64,
+    // kafkajs fetches again only once every record of the last fetch is taken: a bound below the
+    // load stalls the Trigger's whole consumer, so it is set for throughput, and memory is
+    // bounded by KAFKA_MAX_IN_FLIGHT_BYTES (docs/performance.md, issue #15).
+    default: 512,
     min: 1,
     description: 'deliveries of one Trigger in flight at once per service (kafka backend); when all are busy, fetching pauses',
+  }),
+  kafkaMaxInFlightBytes: setting.int('KAFKA_MAX_IN_FLIGHT_BYTES', {
+    default: 16 * 1024 * 1024,
+    min: 1,
+    description: "bytes of event data of one Trigger's deliveries in flight at once per service (kafka backend); a larger event still goes, alone",
   }),
   kafkaInitialOffset: setting.oneOf('KAFKA_INITIAL_OFFSET', ['latest', 'earliest'] as const, {
     default: 'latest',

@@ -40,6 +40,8 @@ export interface KafkaBusOptions {
   replicationFactor: number;
   /** Unordered Triggers: events of one batch delivered at once, at most. */
   maxInFlight: number;
+  /** Bytes of the values of those events, at most. */
+  maxInFlightBytes: number;
   /** Where a Trigger's new consumer group starts: Knative's default is the latest offset. */
   fromBeginning: boolean;
   /** How long a publish may wait for Kafka's acknowledgement before the caller is told 503. */
@@ -194,6 +196,7 @@ export class KafkaBus implements Bus {
   private async startConsumer(compiled: CompiledTrigger, handler: DeliveryHandler): Promise<void> {
     const consumer = new TriggerConsumer(this.kafka, compiled, handler, {
       maxInFlight: this.options.maxInFlight,
+      maxInFlightBytes: this.options.maxInFlightBytes,
       partitionsConcurrently: this.options.partitions,
       fromBeginning: this.options.fromBeginning,
       sessionTimeoutMs: this.options.sessionTimeoutMs,

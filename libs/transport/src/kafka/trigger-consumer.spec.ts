@@ -47,6 +47,7 @@ function consumerOf(handler: () => Promise<undefined> = async () => undefined) {
   const errors: string[] = [];
   const consumer = new TriggerConsumer({ consumer: () => fake } as unknown as Kafka, compiled, handler, {
     maxInFlight: 4,
+    maxInFlightBytes: 1_000_000,
     partitionsConcurrently: 1,
     fromBeginning: false,
     sessionTimeoutMs: 6_000,

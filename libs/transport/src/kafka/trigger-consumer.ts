@@ -2,10 +2,10 @@ import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { Gauge } from 'prom-client';
 import type { CompiledTrigger } from '@seldon-eventing/eventing';
 import type { DeliveryHandler } from '../bus';
-import { ConcurrencyLimit } from '../delivery/concurrency-limit';
 import { sleep } from '../delivery/retry';
 import type { Log } from '../log';
 import { beforeRejoin } from './before-rejoin';
+import { InFlightLimit } from './in-flight-limit';
 import { keepAlive } from './keep-alive';
 import { brokerTopic, deliveryOrder, triggerGroup, type DeliveryOrder } from './naming';
 import { OffsetManager } from './offset-manager';
@@ -14,6 +14,8 @@ import { RecordDispatcher, type RecordDispatcherOptions } from './record-dispatc
 const HEARTBEAT_INTERVAL_MS = 1_000;
 /** How often finished offsets are committed: what a crash may deliver again. */
 const COMMIT_INTERVAL_MS = 200;
+/** See the consumer's maxBytes: four of Kafka's default largest records (message.max.bytes, 1 MiB). */
+const FETCH_MAX_BYTES = 4 * 1024 * 1024;
 /** First wait before restarting a consumer that kafkajs gave up on; doubles up to the maximum. */
 const RESTART_MS = { first: 500, max: 10_000 };
 
@@ -39,6 +41,8 @@ new Gauge({
 export interface TriggerConsumerOptions extends Omit<RecordDispatcherOptions, 'log' | 'signal'> {
   /** Deliveries of an unordered Trigger in flight at once, across its partitions. */
   maxInFlight: number;
+  /** Bytes of the values of those deliveries, at most (one larger record still goes, alone). */
+  maxInFlightBytes: number;
   /** Partitions whose batches are worked on at once. */
   partitionsConcurrently: number;
   fromBeginning: boolean;
@@ -55,8 +59,9 @@ export interface TriggerConsumerOptions extends Omit<RecordDispatcherOptions, 'l
  * Consumes one Trigger's events as the Knative Kafka Broker's dispatcher does: its own consumer
  * group on the broker topic, records handed to the RecordDispatcher, offsets to the OffsetManager.
  *
- * - Each record is taken once a delivery slot is free (maxInFlight per Trigger); a full set of
- *   slots pauses fetching, heartbeating meanwhile so that the group keeps the member.
+ * - Each record is taken once a delivery slot is free (maxInFlight and maxInFlightBytes per
+ *   Trigger); a full set of slots pauses fetching, heartbeating meanwhile so that the group
+ *   keeps the member. Records the Trigger passes over (another Trigger's) take no slot.
  * - Fetching goes on while deliveries are in flight, so one slow delivery does not hold back the
  *   others; ordered Triggers deliver a partition's events one at a time, in offset order.
  */
@@ -66,7 +71,7 @@ export class TriggerConsumer {
   private readonly order: DeliveryOrder;
   private readonly groupId: string;
   private readonly abort = new AbortController();
-  private readonly slots: ConcurrencyLimit;
+  private readonly slots: InFlightLimit;
   private readonly offsets: OffsetManager;
   private readonly records: RecordDispatcher;
   /** Per partition of an ordered Trigger: the delivery the next one waits for. */
@@ -86,12 +91,15 @@ export class TriggerConsumer {
     this.topic = brokerTopic({ namespace: trigger.namespace, name: trigger.broker });
     this.order = deliveryOrder(trigger.annotations);
     this.groupId = triggerGroup(trigger.namespace, trigger.name, options.groupPrefix);
-    this.slots = new ConcurrencyLimit(options.maxInFlight);
+    this.slots = new InFlightLimit({ records: options.maxInFlight, bytes: options.maxInFlightBytes });
     this.consumer = kafka.consumer({
       groupId: this.groupId,
       // Return fetches as soon as a record arrives; the wait only bounds idle polling.
       maxWaitTimeInMs: 50,
       minBytes: 1,
+      // What one fetch may hold while its records wait for slots (kafkajs's default: 10 MiB); a
+      // record batch larger than this still comes, alone (Kafka's fetch.max.bytes).
+      maxBytes: FETCH_MAX_BYTES,
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: HEARTBEAT_INTERVAL_MS,
       rebalanceTimeout: options.sessionTimeoutMs,
@@ -205,7 +213,7 @@ export class TriggerConsumer {
           resolveOffset(message.offset);
           continue;
         }
-        const release = await this.slots.acquire();
+        const release = await this.slots.acquire(message.value?.length ?? 0);
         if (stopped()) {
           release();
           break;
