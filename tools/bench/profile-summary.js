@@ -91,7 +91,12 @@ if (require.main === module) {
     console.error('usage: node tools/bench/profile-summary.js <file.cpuprofile> [top] [--during <function>]');
     process.exit(2);
   }
-  console.log(summarize(JSON.parse(fs.readFileSync(file, 'utf8')), Number(top), during));
+  try {
+    console.log(summarize(JSON.parse(fs.readFileSync(file, 'utf8')), Number(top), during));
+  } catch (err) {
+    console.error(`profile-summary: ${err.message}`);
+    process.exit(1);
+  }
 }
 
 module.exports = { summarize };
