@@ -6,8 +6,9 @@
 // `concurrency` events are in flight at once, as the bench's senders keep them. CPU time of the
 // process (the libuv threads doing the writes and syncs included), not throughput, so the figure
 // holds on a busy machine better than the end-to-end bench's.
-// Usage: node tools/bench/broker-log-cost.js [events, default 20000] [concurrency, default 64] [dir, default under tmp/ of this checkout, on its disk]
-//        (after npm run build)
+// The log goes in a fresh folder under tmp/ of this checkout (on its disk, as npm start's
+// data/broker-log), deleted at the end.
+// Usage: node tools/bench/broker-log-cost.js [events, default 20000] [concurrency, default 64]   (after npm run build)
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -36,7 +37,7 @@ async function main() {
   const events = Number(process.argv[2] ?? 20_000);
   const concurrency = Number(process.argv[3] ?? 64);
   fs.mkdirSync(path.join(ROOT, 'tmp'), { recursive: true });
-  const dir = process.argv[4] ?? fs.mkdtempSync(path.join(ROOT, 'tmp', 'broker-log-cost-'));
+  const dir = fs.mkdtempSync(path.join(ROOT, 'tmp', 'broker-log-cost-'));
   const { log } = await EventLog.open({ dir, segmentBytes: 16 * 1024 * 1024 });
   const triggers = ['default/iris-predictor'];
   let next = 0;
