@@ -41,7 +41,8 @@ describe('npm run bench -- --smoke', () => {
     process.stdout.write(run.stdout);
     if (run.code !== 0) throw new Error(`bench exited ${run.code}:\n${run.stderr.slice(-4000)}`);
 
-    const records = JSON.parse(readFileSync(path.join(out, 'latest.json'), 'utf8'));
+    const { run: info, records } = JSON.parse(readFileSync(path.join(out, 'latest.json'), 'utf8'));
+    expect(info).toEqual({ date: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), commit: expect.stringMatching(/^[0-9a-f]{7,}/), machine: expect.stringContaining('Node.js'), command: expect.stringContaining('--smoke') });
     expect(new Set(records.map((r: { backend: string }) => r.backend))).toEqual(new Set(BACKENDS));
     for (const record of records) {
       const where = `${record.backend} ${record.entry} ${record.scenario}`;
@@ -49,6 +50,9 @@ describe('npm run bench -- --smoke', () => {
       expect({ where, lost: record.lost, ceilingLost: record.ceiling_lost }).toEqual({ where, lost: 0, ceilingLost: 0 });
       expect({ where, routerRssMb: record.rss_mb['predictor-router'] > 0 }).toEqual({ where, routerRssMb: true });
     }
-    expect(readFileSync(path.join(out, 'latest.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+    const svg = readFileSync(path.join(out, 'latest.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+    // The chart says which run it shows.
+    expect(svg).toContain(`commit ${info.commit}`);
   }, 600_000);
 });

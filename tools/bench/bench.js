@@ -8,7 +8,7 @@ const { startBackend } = require('./backends');
 const { measure, findKnee } = require('./measure');
 const { ResourceMeter } = require('./resources');
 const { scenariosFor, warmupScenario } = require('./scenarios');
-const { scenarioRecord, formatTable, writeResults } = require('./report');
+const { scenarioRecord, formatTable, runInfo, describeRun, writeResults } = require('./report');
 
 /** Senders of the scenarios that run at max's concurrency, when max did not run to find it. */
 const DEFAULT_CONCURRENCY = 64;
@@ -167,10 +167,12 @@ async function runBackend(backend, opts, records) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2), process.env);
   if (opts.help) return console.log(USAGE);
+  const run = runInfo(process.argv.slice(2));
   const records = [];
   for (const backend of opts.backends) await runBackend(backend, opts, records);
+  console.log(describeRun(run));
   console.log(formatTable(records));
-  writeResults(opts.out, records);
+  writeResults(opts.out, run, records);
   log(`bench: wrote ${path.relative(process.cwd(), path.join(opts.out, 'latest.json'))} and latest.svg`);
   const lost = records.reduce((n, r) => n + r.lost, 0);
   if (lost > 0) log(`bench: ${lost} accepted event(s) never produced a response`);

@@ -3,7 +3,7 @@
 'use strict';
 
 const ROW = 22;
-const TOP = 78;
+const TOP = 96;
 const LABEL_W = 250;
 const PANEL_W = 340;
 const GAP = 40;
@@ -24,7 +24,7 @@ function logAxis(values) {
 }
 
 function panel({ left, title, note, axis, height, bars }) {
-  const parts = [`<text x="${left}" y="18" class="title">${escape(title)}</text>`, `<text x="${left}" y="34" class="note">${escape(note)}</text>`];
+  const parts = [`<text x="${left}" y="36" class="title">${escape(title)}</text>`, `<text x="${left}" y="52" class="note">${escape(note)}</text>`];
   for (const tick of axis.ticks) {
     const x = left + axis.x(tick);
     parts.push(`<line x1="${x}" y1="${TOP - 8}" x2="${x}" y2="${height - 10}" class="grid"/>`);
@@ -33,7 +33,8 @@ function panel({ left, title, note, axis, height, bars }) {
   return parts.concat(bars).join('\n');
 }
 
-function chartSvg(records) {
+/** `run`: the run's date, commit, machine and command in one line, at the top. */
+function chartSvg(records, run) {
   const height = TOP + records.length * ROW + 30;
   const rates = logAxis(records.flatMap((r) => [r.events_per_s, r.ceiling_events_per_s]));
   const p99s = logAxis(records.flatMap((r) => [r.p99_ms ?? 0, r.ceiling_p99_ms ?? 0]));
@@ -70,6 +71,7 @@ function chartSvg(records) {
 .ceiling-p99 { fill: #fdd0a2 }
 </style>
 <rect width="100%" height="100%" fill="white"/>
+<text x="8" y="14" class="note">${escape(run)}</text>
 ${labels.join('\n')}
 ${panel({ left: rateLeft, title: 'events/s end to end (ratio to ceiling)', note: 'dark: the product; light: the bare ceiling', axis: rates, height, bars: rateBars })}
 ${panel({ left: p99Left, title: 'p99 latency, ms', note: 'from acceptance to the sink; light: the bare ceiling', axis: p99s, height, bars: p99Bars })}

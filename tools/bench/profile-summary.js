@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // The hot spots of a .cpuprofile (`npm run bench -- --profile <service>` writes one): self time
 // by package or file and by function, and the total time of the project's own functions.
-//   node tools/bench/profile-summary.js <file.cpuprofile> [top=25]
+//   node tools/bench/profile-summary.js <file.cpuprofile> [top=25] [--during <function>]
+// --during keeps only the samples between the first and the last one whose stack holds that
+// function (e.g. `answerDelivery`), which leaves out the service's start (module loading,
+// manifests) and its idle end, so that percentages are of the traffic's work alone.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -28,14 +31,32 @@ function isOurs({ url, functionName, lineNumber }) {
   return /\/(apps|libs)\/[^/]+\/dist\//.test(url) && !url.includes('node_modules') && !(functionName === '' && lineNumber === 0);
 }
 
-function summarize(profile, top) {
+/** The range of sample indexes from the first to the last sample with `functionName` on its stack. */
+function windowOf(profile, byId, parent, functionName) {
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < profile.samples.length; i++) {
+    for (let n = byId.get(profile.samples[i]); n; n = parent.get(n.id)) {
+      if (n.callFrame.functionName === functionName) {
+        if (first < 0) first = i;
+        last = i;
+        break;
+      }
+    }
+  }
+  if (first < 0) throw new Error(`no sample has ${functionName} on its stack`);
+  return [first, last + 1];
+}
+
+function summarize(profile, top, during) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n);
   const self = new Map();
   const inclusive = new Map();
   const deltas = profile.timeDeltas;
-  for (let i = 0; i < profile.samples.length; i++) {
+  const [from, to] = during ? windowOf(profile, byId, parent, during) : [0, profile.samples.length];
+  for (let i = from; i < to; i++) {
     const node = byId.get(profile.samples[i]);
     // Percentages are of the time the process was busy.
     if (node.callFrame.functionName === '(idle)') continue;
@@ -62,12 +83,20 @@ function summarize(profile, top) {
 }
 
 if (require.main === module) {
-  const [file, top = '25'] = process.argv.slice(2);
-  if (!file) {
-    console.error('usage: node tools/bench/profile-summary.js <file.cpuprofile> [top]');
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--during');
+  const during = at >= 0 ? args.splice(at, 2)[1] : undefined;
+  const [file, top = '25'] = args;
+  if (!file || (at >= 0 && !during)) {
+    console.error('usage: node tools/bench/profile-summary.js <file.cpuprofile> [top] [--during <function>]');
     process.exit(2);
   }
-  console.log(summarize(JSON.parse(fs.readFileSync(file, 'utf8')), Number(top)));
+  try {
+    console.log(summarize(JSON.parse(fs.readFileSync(file, 'utf8')), Number(top), during));
+  } catch (err) {
+    console.error(`profile-summary: ${err.message}`);
+    process.exit(1);
+  }
 }
 
 module.exports = { summarize };

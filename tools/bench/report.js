@@ -1,7 +1,10 @@
 // The bench's output: one record per scenario, printed as a table and written as JSON and SVG.
 'use strict';
+const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
+const { ROOT } = require('../run/services');
 const { chartSvg } = require('./chart');
 
 /** The record of one scenario, from its run and its ceiling's (same load shape, bare chain). */
@@ -96,11 +99,39 @@ function formatTable(records) {
   return [header, ...records.map((r) => formatRow(r, widths))].join('\n');
 }
 
-/** Writes latest.json (an array, one record per scenario) and latest.svg into `dir`. */
-function writeResults(dir, records) {
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(records, null, 2)}\n`);
-  fs.writeFileSync(path.join(dir, 'latest.svg'), chartSvg(records));
+/**
+ * What a run's figures belong to: when, at which commit (`+dirty` with uncommitted changes), on
+ * what machine, with which command. Ratios are comparable across machines; absolute rates not.
+ */
+function runInfo(argv) {
+  const git = (...args) => {
+    try {
+      return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return '';
+    }
+  };
+  const commit = git('rev-parse', '--short', 'HEAD');
+  const dirty = git('status', '--porcelain', '--untracked-files=no', '--', 'apps', 'libs', 'tools') !== '';
+  const cpus = os.cpus();
+  return {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    commit: commit ? `${commit}${dirty ? '+dirty' : ''}` : 'unknown',
+    machine: `${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, ${os.type()} ${os.release()}, Node.js ${process.version}`,
+    command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),
+  };
 }
 
-module.exports = { scenarioRecord, formatTable, writeResults };
+/** The run in one line, as the table and the chart head it. */
+function describeRun(run) {
+  return `${run.date}, commit ${run.commit}, ${run.machine}: ${run.command}`;
+}
+
+/** Writes latest.json (`{ run, records }`, one record per scenario) and latest.svg into `dir`. */
+function writeResults(dir, run, records) {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify({ run, records }, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, 'latest.svg'), chartSvg(records, describeRun(run)));
+}
+
+module.exports = { scenarioRecord, formatTable, runInfo, describeRun, writeResults };

@@ -47,6 +47,17 @@ describe('PredictionHandler', () => {
     expect(JSON.parse(String(outcome.body))).toEqual({ data: { ndarray: [[0.1, 0.2, 0.7]] } });
   });
 
+  it('passes the request and the answer through as the bytes they are, never parsed and re-serialised', async () => {
+    // Spacing, trailing zeros, exponents and a key order a JSON round trip would all change.
+    const body = '{ "meta": {}, "data": {"ndarray": [[5.10, 3.5e0, 1.4, 0.2000]]} }';
+    const answered = '{"meta":{"puid":"p"} , "data":{"names":["t:0","t:1","t:2"],"ndarray":[[0.10,2E-1,0.7]]}}';
+    answer = (res) => res.writeHead(200, { 'content-type': 'application/json' }).end(answered);
+    const event = createEvent({ id: 'req-2', source: 'test', type: 'seldon.iris.default.request', datacontenttype: 'application/json', data: Buffer.from(body) });
+    const outcome = readOutcomeEvent(await predict(event));
+    expect(calls.at(-1)?.body).toBe(body);
+    expect(outcome.body.toString()).toBe(answered);
+  });
+
   it('makes up a puid when the event has none', async () => {
     answer = (res) => res.writeHead(200).end('{}');
     const outcome = readOutcomeEvent(await predict(request()));

@@ -59,7 +59,12 @@ export interface ServiceApp {
  */
 export async function createServiceApp(module: Type<unknown>, options: ServiceOptions, settings: ServiceSettings = serviceSettings.read()): Promise<ServiceApp> {
   const framework = express();
+  // Node closes a keep-alive connection after 5 s idle. undici's pools hand requests to their
+  // first free connections, so under bursty load the last ones idle out and the next burst
+  // connects anew: 2-3% of the broker's CPU went to connecting (docs/performance.md). Peers keep
+  // their pools this long; close() still ends idle connections at once (Node >= 19).
   const server = createServer();
+  server.keepAliveTimeout = 65_000;
 
   @Module({ imports: [ServiceModule.forService(options.name), module] })
   class RootModule implements OnApplicationShutdown {

@@ -4,7 +4,7 @@ import { Gauge } from 'prom-client';
 import { contextFromEvent, deliverOverHttp, eventFields, sendForTrigger, sleep, TriggerMeter, type AttemptOutcome, type Log, type Sender } from '@seldon-eventing/transport';
 import type { Route } from './routes';
 import { TriggerQueue } from './trigger-queue';
-import { ttlOf, withoutTtl, withTtl } from './ttl';
+import { setTtl, ttlOf, withoutTtl } from './ttl';
 
 export interface DispatcherOptions {
   maxInFlightPerTrigger: number;
@@ -172,7 +172,9 @@ export class Dispatcher {
       return { ok: true };
     }
     try {
-      await this.reingest(brokerKey, withTtl(reply, ttl));
+      // The reply was parsed from the subscriber's answer: this delivery's own to change.
+      setTtl(reply, ttl);
+      await this.reingest(brokerKey, reply);
       return { ok: true };
     } catch (err) {
       return { ok: false, retryable: true, failure: { destination: `broker ${brokerKey}`, status: 503, message: `reply ${reply.id} not taken: ${(err as Error).message}` } } satisfies AttemptOutcome;

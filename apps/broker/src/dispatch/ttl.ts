@@ -1,4 +1,4 @@
-import { withExtensions, type CloudEvent } from '@seldon-eventing/cloudevents';
+import type { CloudEvent } from '@seldon-eventing/cloudevents';
 
 export const TTL_EXTENSION = 'knativebrokerttl';
 export const DEFAULT_TTL = 255;
@@ -11,11 +11,19 @@ export function ttlOf(event: CloudEvent): number | undefined {
   return Number.isInteger(ttl) ? ttl : undefined;
 }
 
-export function withTtl(event: CloudEvent, ttl: number): CloudEvent {
-  return withExtensions(event, { [TTL_EXTENSION]: String(ttl) });
+/** Sets the hop budget on an event the caller owns (one just parsed for this broker). */
+export function setTtl(event: CloudEvent, ttl: number): void {
+  event.extensions[TTL_EXTENSION] = String(ttl);
 }
 
-/** Subscribers never see the broker's loop guard, as in Knative's filter. */
+/**
+ * Subscribers never see the broker's loop guard, as in Knative's filter. A copy, since the queued
+ * event keeps it; built by a loop rather than `delete`, which would turn the extensions into a
+ * slow dictionary object for every later read.
+ */
 export function withoutTtl(event: CloudEvent): CloudEvent {
-  return event.extensions[TTL_EXTENSION] === undefined ? event : withExtensions(event, { [TTL_EXTENSION]: undefined });
+  if (event.extensions[TTL_EXTENSION] === undefined) return event;
+  const extensions: Record<string, string> = {};
+  for (const name in event.extensions) if (name !== TTL_EXTENSION) extensions[name] = event.extensions[name];
+  return { ...event, extensions };
 }

@@ -1,10 +1,10 @@
-import { CloudEventValidationError, httpMode, parseHttp, withExtensions, type CloudEvent, type HttpHeaders } from '@seldon-eventing/cloudevents';
+import { CloudEventValidationError, httpMode, parseHttp, type CloudEvent, type HttpHeaders } from '@seldon-eventing/cloudevents';
 import type { EventingConfig } from '@seldon-eventing/eventing';
 import { context, type Context } from '@opentelemetry/api';
 import { eventFields, incomingContext, ingressSpan, inSpan, withTraceContext, type BrokerRef, type Log } from '@seldon-eventing/transport';
 import { Dispatcher, type DispatcherOptions } from '../dispatch/dispatcher';
 import type { Route } from '../dispatch/routes';
-import { DEFAULT_TTL, ttlOf, withTtl } from '../dispatch/ttl';
+import { DEFAULT_TTL, setTtl, ttlOf } from '../dispatch/ttl';
 import type { EventLog } from '../log/event-log';
 import type { PendingEvent } from '../log/replay';
 
@@ -73,7 +73,8 @@ export class BrokerIngress {
       this.log.warn(`event ${event.id} dropped: knativebrokerttl is ${ttl}`, eventFields(event));
       return { status: 202 };
     }
-    const stamped = withTraceContext(withArrivalTime(ttl === undefined ? withTtl(event, DEFAULT_TTL) : event));
+    if (ttl === undefined) setTtl(event, DEFAULT_TTL);
+    const stamped = withTraceContext(stampArrival(event));
     const routes = this.dispatcher.match(brokerKey, stamped);
     if (!this.dispatcher.hasRoom(routes)) {
       return { status: 429, error: 'a subscriber of this event is saturated; retry later' };
@@ -131,7 +132,7 @@ export class BrokerIngress {
    * `traceparent`), which their deliveries continue.
    */
   private reingest(brokerKey: string, event: CloudEvent): Promise<void> {
-    const stamped = withTraceContext(withArrivalTime(event));
+    const stamped = withTraceContext(stampArrival(event));
     return this.dispatch(brokerKey, stamped, this.dispatcher.match(brokerKey, stamped), context.active());
   }
 
@@ -147,7 +148,20 @@ export class BrokerIngress {
   }
 }
 
-/** Knative's ingress stamps when the broker took the event. */
-function withArrivalTime(event: CloudEvent): CloudEvent {
-  return withExtensions(event, { knativearrivaltime: new Date().toISOString() });
+let arrivalMs = 0;
+let arrivalTime = '';
+
+/**
+ * Knative's ingress stamps when the broker took the event. In place: the event was parsed for
+ * this request (or from a subscriber's reply) and nothing else holds it yet; a copy per stamp was
+ * 3% of the broker's CPU. The time string is made once per millisecond.
+ */
+function stampArrival(event: CloudEvent): CloudEvent {
+  const now = Date.now();
+  if (now !== arrivalMs) {
+    arrivalMs = now;
+    arrivalTime = new Date(now).toISOString();
+  }
+  event.extensions['knativearrivaltime'] = arrivalTime;
+  return event;
 }

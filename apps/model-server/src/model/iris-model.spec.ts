@@ -66,6 +66,15 @@ describe('the shipped iris model', () => {
     rows.forEach((row, i) => expect(together[i]).toEqual(model.predictProba([row])[0]));
   });
 
+  it('answers the same doubles, digit for digit, as the sums it has always computed', () => {
+    // Pinned from the map/reduce implementation that plain loops replaced: an answer's bytes
+    // must not move with a rewrite for speed.
+    const rows = [[1, 2, 3, 4], [5.1, 3.5, 1.4, 0.2], [5.12345678901234567890123456789, 3.52345678901234567890123456789, 1.42345678901234567890123456789, 0.22345678901234567890123456789]];
+    expect(JSON.stringify(model.predictProba(rows))).toBe(
+      '[[0.03590213673283693,0.00617780236286687,0.9579200609042963],[0.9815834948760804,0.018416490625252142,1.4498667372672412e-8],[0.9806649726640977,0.019335010248707075,1.7087195404854877e-8]]',
+    );
+  });
+
   it('stays finite for extreme inputs', () => {
     const [p] = model.predictProba([[1e6, -1e6, 1e6, 1e6]]);
     p.forEach((v) => expect(Number.isFinite(v)).toBe(true));

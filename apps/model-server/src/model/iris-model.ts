@@ -90,15 +90,35 @@ export class LogisticRegressionModel {
     return this.classNames.map((_, k) => `t:${k}`);
   }
 
-  /** Class probabilities for each row (softmax of the class scores), like predict_proba. */
+  /**
+   * Class probabilities for each row (softmax of the class scores), like predict_proba. Plain
+   * loops, not map/reduce closures: a ~1 MB request has 7,633 rows, and the closures cost more
+   * than the arithmetic. The operations run in the same order as the sums they replace
+   * (intercept first, features left to right), so every probability is the same double.
+   */
   predictProba(rows: readonly (readonly number[])[]): number[][] {
-    return rows.map((row, i) => {
-      if (row.length !== this.featureCount) throw new RangeError(`row ${i} has ${row.length} features, the model takes ${this.featureCount}`);
-      const scores = this.coefficients.map((w, k) => w.reduce((s, wj, j) => s + wj * row[j], this.intercepts[k]));
-      const max = Math.max(...scores);
-      const exp = scores.map((z) => Math.exp(z - max));
-      const sum = exp.reduce((a, e) => a + e, 0);
-      return exp.map((e) => e / sum);
-    });
+    const { coefficients, intercepts } = this;
+    const F = this.featureCount;
+    const K = coefficients.length;
+    const probabilities = new Array<number[]>(rows.length);
+    const scores = new Array<number>(K);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      if (row.length !== F) throw new RangeError(`row ${i} has ${row.length} features, the model takes ${F}`);
+      let max = -Infinity;
+      for (let k = 0; k < K; k++) {
+        const w = coefficients[k];
+        let score = intercepts[k];
+        for (let j = 0; j < F; j++) score += w[j] * row[j];
+        scores[k] = score;
+        max = Math.max(max, score);
+      }
+      const exp = new Array<number>(K);
+      let sum = 0;
+      for (let k = 0; k < K; k++) sum += exp[k] = Math.exp(scores[k] - max);
+      for (let k = 0; k < K; k++) exp[k] /= sum;
+      probabilities[i] = exp;
+    }
+    return probabilities;
   }
 }

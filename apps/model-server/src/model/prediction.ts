@@ -37,14 +37,16 @@ export function rowsOf(value: unknown, field: string, model: LogisticRegressionM
   const width = model.featureCount;
   if (!Array.isArray(value)) fail(`${field} must be a list of rows of ${describeFeatures(model)}, got ${jsonTypeOf(value)}`);
   if (value.length === 0) fail(`${field} must hold at least one row of ${describeFeatures(model)}`);
-  return value.map((row, i) => {
+  // Loops rather than closures per row and value: a ~1 MB request has 7,633 rows.
+  for (let i = 0; i < value.length; i++) {
+    const row: unknown = value[i];
     if (!Array.isArray(row)) fail(`${field}[${i}] must be a row of ${width} numbers, got ${jsonTypeOf(row)} (send a list of rows, e.g. [[5.1,3.5,1.4,0.2]])`);
     if (row.length !== width) fail(`${field}[${i}] has ${row.length} values; this model takes ${describeFeatures(model)}`);
-    row.forEach((v, j) => {
-      if (typeof v !== 'number') fail(`${field}[${i}][${j}] must be a number, got ${jsonTypeOf(v)}`);
-    });
-    return row as number[];
-  });
+    for (let j = 0; j < width; j++) {
+      if (typeof row[j] !== 'number') fail(`${field}[${i}][${j}] must be a number, got ${jsonTypeOf(row[j])}`);
+    }
+  }
+  return value as number[][];
 }
 
 /** Row-major `values` cut into rows of `width`. */

@@ -37,7 +37,8 @@ export type MeteredOutcome = 'delivered' | 'retried' | 'dead-lettered' | 'filter
  */
 export class TriggerMeter {
   private readonly labels: Record<(typeof TRIGGER_LABELS)[number], string>;
-  private readonly counters = new Map<string, CounterSeries>();
+  /** By outcome, then status ('' for none): no key string to build per event. */
+  private readonly counters = new Map<MeteredOutcome, Map<RetriedStatus, CounterSeries>>();
   private readonly latencies = new Map<string, Histogram.Internal<string>>();
 
   constructor(compiled: Pick<CompiledTrigger, 'trigger'>) {
@@ -45,7 +46,7 @@ export class TriggerMeter {
     this.labels = { namespace_name: trigger.namespace, broker_name: trigger.broker, trigger_name: trigger.name };
   }
 
-  /** An event the Trigger's filter did not accept. */
+  /** An event the Trigger's filter did not accept: every Trigger of a broker counts most events so. */
   filtered(): void {
     this.count('filtered', undefined);
   }
@@ -65,11 +66,15 @@ export class TriggerMeter {
   }
 
   private count(outcome: MeteredOutcome, status: RetriedStatus): void {
-    const key = `${outcome} ${status ?? ''}`;
-    let series = this.counters.get(key);
+    let byStatus = this.counters.get(outcome);
+    if (!byStatus) {
+      byStatus = new Map();
+      this.counters.set(outcome, byStatus);
+    }
+    let series = byStatus.get(status);
     if (!series) {
       series = eventCount.series({ ...this.labels, outcome, response_code: status === undefined ? '' : String(status), response_code_class: codeClass(status) });
-      this.counters.set(key, series);
+      byStatus.set(status, series);
     }
     series.add();
   }
