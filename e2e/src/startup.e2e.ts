@@ -18,7 +18,7 @@ describe('npm start on the knative backend', () => {
 
   beforeAll(async () => {
     // The defaults a user gets: no LOG_LEVEL, LOG_FORMAT or manifests of the test environment.
-    const { LOG_LEVEL: _level, LOG_FORMAT: _format, EVENTING_MANIFESTS: _manifests, E2E_VERBOSE: _verbose, ...env } = process.env;
+    const { LOG_LEVEL: _level, LOG_FORMAT: _format, EVENTING_MANIFESTS: _manifests, E2E_VERBOSE: _verbose, BROKER_LOG_DIR: _log, ...env } = process.env;
     child = spawn(process.execPath, [path.join(ROOT, 'tools/run/start.js')], { cwd: ROOT, env: { ...env, ...ports, EVENTING_TRANSPORT: 'knative' }, stdio: ['ignore', 'pipe', 'pipe'] });
     exited = new Promise((resolve) => child.once('exit', resolve));
     let pending = '';
@@ -52,6 +52,8 @@ describe('npm start on the knative backend', () => {
     }
     // The lines with a subscription also say the backend and their Triggers.
     expect(byService('broker')[0]).toMatch(/, backend knative, \d+ Triggers?, /);
+    // What the broker answered 202 for survives a crash on npm start: its log is on by default.
+    expect(byService('broker')[0]).toContain(`accepted events kept in ${path.join(ROOT, 'data', 'broker-log')} until delivered`);
     // The seed's iris-deployment and the V2 and TensorFlow deployments of config/manifests.
     expect(byService('predictor-router')[0]).toMatch(/, backend knative, 3 Triggers$/);
     // Besides them, only npm start's own header.

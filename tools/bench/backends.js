@@ -4,6 +4,7 @@
 const { startServices, servicesFor } = require('../run/services');
 const { startKafka } = require('../kafka/kafka');
 const { benchManifests } = require('./manifests');
+const fs = require('node:fs');
 const path = require('node:path');
 const { startHttpSink, startKafkaSink } = require('./sink');
 const { startOtlpSink } = require('./otlp-sink');
@@ -58,6 +59,8 @@ async function startProduct({ backend, env, profile, profileDir, metrics = true,
 
 function baseEnv(options, manifestsDir) {
   const env = { ...process.env, EVENTING_MANIFESTS: manifestsDir, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  // The broker's durable log is on only in the scenarios named for it (setBrokerLog).
+  delete env.BROKER_LOG_DIR;
   for (const [name, offset] of Object.entries(PORTS)) env[name] = String(options.portBase + offset);
   if (options.otlpUrl) env.OTEL_EXPORTER_OTLP_ENDPOINT = options.otlpUrl;
   return env;
@@ -105,6 +108,9 @@ async function knative(options, cleanup) {
   cleanup.push(httpSink.stop);
   const manifests = benchManifests({ sinkUrl: httpSink.url, responseType: RESPONSE_TYPE, triggers: 1 });
   cleanup.push(async () => manifests.remove());
+  const logDir = options.brokerLogDir;
+  // Pushed before the broker starts, so that it runs after the broker has stopped.
+  cleanup.push(async () => fs.rmSync(logDir, { recursive: true, force: true }));
   const services = await startProduct({ ...options, backend: 'knative', env: baseEnv(options, manifests.dir), cleanup });
   const ceiling = await startHttpCeiling({ sinkUrl: httpSink.url, responseType: RESPONSE_TYPE });
   cleanup.push(ceiling.stop);
@@ -122,6 +128,16 @@ async function knative(options, cleanup) {
       await services.broker.start();
     },
     setBatching: batchingSetter(manifests, services),
+    /** The durable log is the broker's business alone: it restarts with a fresh, empty BROKER_LOG_DIR, or without one. */
+    async setBrokerLog(on) {
+      const broker = services.broker;
+      await broker.stop();
+      fs.rmSync(logDir, { recursive: true, force: true });
+      broker.env = { ...broker.env, BROKER_LOG_DIR: on ? logDir : undefined };
+      await broker.start();
+    },
+    /** Segment files in the broker's log folder: none once traffic has passed means the log is off. */
+    brokerLogSegments: () => (fs.existsSync(logDir) ? fs.readdirSync(logDir).filter((f) => f.endsWith('.seg')).length : 0),
   };
 }
 

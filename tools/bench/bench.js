@@ -114,12 +114,14 @@ async function runBackend(backend, opts, records) {
     portBase: opts.portBase,
     profile: opts.profile,
     profileDir: path.join(opts.out, 'profiles'),
+    brokerLogDir: path.join(opts.out, 'broker-log'),
     metrics: opts.metrics === 'on',
     tracing: opts.tracing === 'on',
     output,
   });
   let triggers = 1;
   let batching;
+  let brokerLog = false;
   try {
     await warmUp(setup, opts);
     for (const [entry, { send, ceiling }] of Object.entries(setup.entries)) {
@@ -130,17 +132,28 @@ async function runBackend(backend, opts, records) {
           await setup.setTriggers(scenario.triggers);
           triggers = scenario.triggers;
         }
+        let restarted = false;
         if (scenario.batching !== batching) {
           await setup.setBatching(scenario.batching);
           batching = scenario.batching;
-          // The restarted predictor-router (on kafka, its consumer group rejoining) settles unmeasured.
+          restarted = true;
+        }
+        if (Boolean(scenario.brokerLog) !== brokerLog) {
+          brokerLog = Boolean(scenario.brokerLog);
+          await setup.setBrokerLog(brokerLog);
+          restarted = true;
+        }
+        if (restarted) {
+          // A restarted service (on kafka, its consumer group rejoining) settles unmeasured.
           await measure({ send, sink: setup.sink, scenario: warmupScenario(), warmupMs: 0, durationMs: opts.smoke ? 1000 : 2000 });
+          // A log scenario measured without the log would say the log costs nothing.
+          if (brokerLog && setup.brokerLogSegments() === 0) throw new Error('the broker wrote no event log: BROKER_LOG_DIR was not in effect');
         }
         const run = await runOn({ send, sink: setup.sink, scenario, knees, opts, meter: new ResourceMeter(setup.pids()) });
         // Right after, whatever else the machine is doing then weighs on both alike.
         const ceilingMeter = new ResourceMeter({ ...setup.ceilingPids, ...setup.extraPids });
         const ceilingRun = await runOn({ send: ceiling, sink: setup.sink, scenario, knees, opts, meter: ceilingMeter });
-        const record = { ...scenarioRecord({ backend, entry, scenario, run, ceiling: ceilingRun }), metrics: opts.metrics, tracing: opts.tracing };
+        const record = { ...scenarioRecord({ backend, entry, scenario, run, ceiling: ceilingRun }), metrics: opts.metrics, tracing: opts.tracing, broker_log: brokerLog ? 'on' : 'off' };
         if (setup.spans) record.spans_exported = setup.spans.take();
         records.push(record);
         log(`bench: ${backend} ${entry} ${scenario.name} (${record.load}): ${record.events_per_s} ev/s, p99 ${record.p99_ms} ms, ceiling ${record.ceiling_events_per_s} ev/s (${record.ceiling_load}), ratio ${record.ratio}, lost ${record.lost}, duplicates ${record.duplicates}, CPU ${record.cpu_ms_per_event} ms/ev (metrics ${opts.metrics}, tracing ${opts.tracing}${setup.spans ? `, ${record.spans_exported} spans exported` : ''})`);

@@ -35,7 +35,8 @@ const BATCHING_CONCURRENCY = 64;
  * closed-loop (see load.js). `max` finds its concurrency by a ramp (mode 'knee', see measure.js)
  * unless --concurrency fixes it; the payload and Trigger scenarios then run at max's concurrency.
  * `triggers` is the number of bench Triggers on the broker, only the first of which matches;
- * `batching`, when set, the micro-batching the seed deployment opts into (predictor-router restarted).
+ * `batching`, when set, the micro-batching the seed deployment opts into (predictor-router restarted);
+ * `brokerLog`, the embedded broker's durable log on (broker restarted with a fresh BROKER_LOG_DIR).
  */
 function scenariosFor(backend, entry, { smoke, rate, concurrency }) {
   const steady = { name: `steady-${rate}`, mode: 'open', rate, payload: '1 row', triggers: 1 };
@@ -56,6 +57,11 @@ function scenariosFor(backend, entry, { smoke, rate, concurrency }) {
     // Micro-batching off and on, at the same fixed concurrency (the knee moves with batching).
     const batchingLoad = { ...atMax, concurrency: concurrency ?? BATCHING_CONCURRENCY };
     list.push({ ...batchingLoad, name: 'batching-off' }, { ...batchingLoad, name: 'batching-on', batching: BATCHING });
+  }
+  // The durable log is the embedded broker's: steady and max again with it on, last, so that the
+  // broker restarts once and max-log's knee is not the one the scenarios above run at.
+  if (!smoke && backend === 'knative' && entry === 'http') {
+    list.push({ ...steady, name: `${steady.name}-log`, brokerLog: true }, { ...max, name: 'max-log', brokerLog: true });
   }
   return list.map((s) => ({ ...s, body: PAYLOADS[s.payload]() }));
 }

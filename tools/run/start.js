@@ -2,10 +2,16 @@
 // `npm start`: every service of the flow in the foreground, logs prefixed by service; Ctrl-C
 // stops them all. EVENTING_TRANSPORT=kafka (with KAFKA_BROKERS) runs the kafka backend.
 'use strict';
-const { startServices, stopServices, servicesFor, portOf } = require('./services');
+const path = require('node:path');
+const { ROOT, startServices, stopServices, servicesFor, portOf } = require('./services');
 
 const COLORS = [36, 33, 35, 32, 34, 31];
 const backend = process.env.EVENTING_TRANSPORT || 'knative';
+/**
+ * The embedded broker keeps what it answered 202 for across a crash (docs/reliability.md) unless
+ * BROKER_LOG_DIR says otherwise (`off`, or another folder); its cost is in docs/performance.md.
+ */
+const BROKER_LOG_DIR = path.join(ROOT, 'data', 'broker-log');
 const width = Math.max(...servicesFor(backend).map((s) => s.name.length));
 const colorOf = new Map(servicesFor(backend).map((s, i) => [s.name, COLORS[i % COLORS.length]]));
 const tty = process.stdout.isTTY;
@@ -33,7 +39,7 @@ async function main() {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  services = await startServices({ backend, output });
+  services = await startServices({ backend, output, env: { BROKER_LOG_DIR, ...process.env } });
   const entry = backend === 'knative' ? portOf(servicesFor(backend).find((s) => s.name === 'broker'), process.env) : null;
   console.log(`\nReady. Send events to ${entry ? `the broker http://127.0.0.1:${entry}/ or ` : ''}the ingress adapter http://127.0.0.1:${portOf(servicesFor(backend).find((s) => s.name === 'ingress-adapter'), process.env)}/;`);
   console.log(`responses show here and at http://127.0.0.1:${portOf(servicesFor(backend).find((s) => s.name === 'event-display'), process.env)}/events. Ctrl-C stops everything.\n`);

@@ -16,10 +16,11 @@ export const brokerSettings = defineSettings('Embedded broker (knative backend)'
     description: "events waiting for one Trigger's delivery; above it the ingress answers 503",
   }),
   deliveryTimeoutMs: setting.int('DELIVERY_TIMEOUT_MS', { default: 30_000, min: 1, description: "time limit of one delivery attempt when the Trigger's delivery spec sets none" }),
-  logDir: setting.string('BROKER_LOG_DIR', {
-    defaultText: 'none (off)',
+  logDir: setting.custom('BROKER_LOG_DIR', logDirOf, {
+    default: undefined,
+    defaultText: 'none (off); `npm start`: `data/broker-log`',
     description:
-      'keep accepted events in an append-only log in this folder until delivered, so a restart loses nothing answered 202 (see [docs/reliability.md](docs/reliability.md))',
+      'keep accepted events in an append-only log in this folder until delivered, so a restart loses nothing answered 202 (see [docs/reliability.md](docs/reliability.md)); `off` turns it off (`BROKER_LOG_DIR=off npm start`)',
   }),
   logSegmentBytes: setting.int('BROKER_LOG_SEGMENT_BYTES', {
     default: 16 * 1024 * 1024,
@@ -29,6 +30,11 @@ export const brokerSettings = defineSettings('Embedded broker (knative backend)'
   }),
   drainTimeoutMs: setting.int('BROKER_DRAIN_TIMEOUT_MS', { default: 10_000, min: 0, description: 'how long a stopping broker waits for deliveries in progress' }),
 });
+
+/** `off` says "no log" where a default would otherwise give one (npm start); a folder named off is `./off`. */
+function logDirOf(raw: string): string | undefined {
+  return raw.trim().toLowerCase() === 'off' ? undefined : raw;
+}
 
 export type BrokerSettings = SettingsOf<typeof brokerSettings>;
 
