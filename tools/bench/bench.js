@@ -128,11 +128,12 @@ async function runBackend(backend, opts, records) {
       const knees = new Map();
       for (const scenario of scenariosFor(backend, entry, opts)) {
         if (opts.scenarios && !opts.scenarios.includes(scenario.name)) continue;
+        let restarted = false;
         if (scenario.triggers !== triggers) {
           await setup.setTriggers(scenario.triggers);
           triggers = scenario.triggers;
+          restarted = true;
         }
-        let restarted = false;
         if (scenario.batching !== batching) {
           await setup.setBatching(scenario.batching);
           batching = scenario.batching;
@@ -144,7 +145,8 @@ async function runBackend(backend, opts, records) {
           restarted = true;
         }
         if (restarted) {
-          // A restarted service (on kafka, its consumer group rejoining) settles unmeasured.
+          // A restarted service settles unmeasured: a cold JIT made the first Trigger scenarios
+          // cost twice the CPU per event of max; on kafka its consumer group rejoins.
           await measure({ send, sink: setup.sink, scenario: warmupScenario(), warmupMs: 0, durationMs: opts.smoke ? 1000 : 2000 });
           // A log scenario measured without the log would say the log costs nothing.
           if (brokerLog && setup.brokerLogSegments() === 0) throw new Error('the broker wrote no event log: BROKER_LOG_DIR was not in effect');
