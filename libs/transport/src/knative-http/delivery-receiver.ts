@@ -106,7 +106,8 @@ export class DeliveryReceiver {
         return 202;
       }
       const message = toHttpBinary(this.overrides(withTraceContext(reply)));
-      res.writeHead(200, message.headers).end(message.body);
+      // With its length known, the reply goes out in one write, without chunked framing.
+      res.writeHead(200, { ...message.headers, 'content-length': message.body?.length ?? 0 }).end(message.body);
       return 200;
     } catch (err) {
       if (err instanceof DeliveryError) {
