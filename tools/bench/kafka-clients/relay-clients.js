@@ -117,16 +117,16 @@ const CLIENTS = {
     async producer(brokers, clientId) {
       const { Producer } = load('@platformatic/kafka');
       const bytes = (v) => (v === undefined || v === null ? undefined : Buffer.isBuffer(v) ? v : Buffer.from(String(v)));
-      const producer = new Producer({
-        clientId,
-        bootstrapBrokers: brokers.split(','),
-        acks: -1,
-        autocreateTopics: false,
-        serializers: { key: bytes, value: bytes, headerKey: bytes, headerValue: bytes },
-      });
+      const producer = new Producer({ clientId, bootstrapBrokers: brokers.split(','), serializers: { key: bytes, value: bytes, headerKey: bytes, headerValue: bytes } });
       return {
+        // Acks per send: a send without them takes the leader's alone (Producer.send sets
+        // `options.acks ??= ProduceAcks.LEADER`), whatever the Producer was constructed with.
         sendBatch: ({ topicMessages }) =>
-          producer.send({ messages: topicMessages.flatMap(({ topic, messages }) => messages.map((m) => ({ topic, value: m.value, headers: m.headers }))) }),
+          producer.send({
+            acks: -1,
+            autocreateTopics: false,
+            messages: topicMessages.flatMap(({ topic, messages }) => messages.map((m) => ({ topic, value: m.value, headers: m.headers }))),
+          }),
         disconnect: () => producer.close(),
       };
     },
