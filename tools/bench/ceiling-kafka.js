@@ -5,22 +5,23 @@
 //   [client -> ingress (HTTP, 202 on the ack) ->] topic -> router relay -> model (HTTP)
 //   router relay -> topic -> publisher relay -> topic -> sink consumer
 //
-// Each relay reads the whole topic as a group of its own, as each Trigger does.
+// Each relay reads the whole topic as a group of its own, as each Trigger does. The relays and the
+// ingress run on kafkajs (the services' client) unless `client` names another of
+// kafka-clients/relay-clients.js; the bench's load generator and sink stay on kafkajs.
 // Run as a process: node ceiling-kafka.js <role> <json options>.
 'use strict';
 const http = require('node:http');
 const path = require('node:path');
-const { kafkaClient, producerOf, batchingProducer, consumeFromEnd, ensureTopic, header } = require('./kafka-client');
+const { kafkaClient, batchingProducer, ensureTopic, header } = require('./kafka-client');
+const { relayClient } = require('./kafka-clients/relay-clients');
 const { startBare, stopBare, pidsOf, readBody, post } = require('./ceiling-http');
 
 const OUTCOME_TYPE = 'bench.ceiling.outcome';
 
 /** Passes records of type `from` on as records of type `to`, after calling the model if given one. */
-async function relay({ brokers, topic, from, to, model, name }) {
-  const kafka = kafkaClient(brokers, `bench-ceiling-${name}`);
-  const producer = producerOf(kafka);
-  await producer.connect();
-  const produce = batchingProducer(producer);
+async function relay({ brokers, topic, from, to, model, name, client = 'kafkajs' }) {
+  const kafka = relayClient(client);
+  const produce = batchingProducer(await kafka.producer(brokers, `bench-ceiling-${name}`));
   const pass = async (message) => {
     if (header(message, 'ce_type') !== from) return;
     let value = message.value;
@@ -32,22 +33,16 @@ async function relay({ brokers, topic, from, to, model, name }) {
   // Records are passed on without holding up the next fetch, as the services' Trigger consumers
   // keep fetching while deliveries are in flight; the closed-loop load bounds what is in flight.
   // (Offsets may then be committed before the reply is produced: no matter here, nothing crashes.)
-  await consumeFromEnd(kafka, {
+  await kafka.consume(brokers, {
     groupId: `bench-ceiling-${name}-${process.pid}`,
     topic,
-    eachBatch: async ({ batch }) => {
-      for (const message of batch.messages) {
-        pass(message).catch((err) => console.error(`ceiling ${name}: ${err.message}`));
-      }
-    },
+    onMessage: (message) => pass(message).catch((err) => console.error(`ceiling ${name}: ${err.message}`)),
   });
 }
 
 /** HTTP in, produce, 202 once Kafka acknowledged: the ingress adapter without the validation. */
-async function ingress({ brokers, topic }) {
-  const producer = producerOf(kafkaClient(brokers, 'bench-ceiling-ingress'));
-  await producer.connect();
-  const produce = batchingProducer(producer);
+async function ingress({ brokers, topic, client = 'kafkajs' }) {
+  const produce = batchingProducer(await relayClient(client).producer(brokers, 'bench-ceiling-ingress'));
   const server = http.createServer(async (req, res) => {
     try {
       const value = await readBody(req);
@@ -76,7 +71,7 @@ async function serve(role, options) {
  * records of `requestType` to the topic, or over HTTP at `url`; responses come back on the topic
  * as records of `responseType`.
  */
-async function startKafkaCeiling({ brokers, topic, requestType, responseType }) {
+async function startKafkaCeiling({ brokers, topic, requestType, responseType, client = 'kafkajs' }) {
   await ensureTopic(kafkaClient(brokers, 'bench-ceiling-admin'), topic);
   const children = [];
   const start = async (file, role, options) => {
@@ -86,9 +81,9 @@ async function startKafkaCeiling({ brokers, topic, requestType, responseType }) 
   };
   try {
     const model = await start(path.join(__dirname, 'ceiling-http.js'), 'model', {});
-    await start(__filename, 'relay', { brokers, topic, from: requestType, to: OUTCOME_TYPE, model, name: 'router' });
-    await start(__filename, 'relay', { brokers, topic, from: OUTCOME_TYPE, to: responseType, name: 'publisher' });
-    const url = await start(__filename, 'ingress', { brokers, topic });
+    await start(__filename, 'relay', { brokers, topic, from: requestType, to: OUTCOME_TYPE, model, name: 'router', client });
+    await start(__filename, 'relay', { brokers, topic, from: OUTCOME_TYPE, to: responseType, name: 'publisher', client });
+    const url = await start(__filename, 'ingress', { brokers, topic, client });
     return { url, topic, pids: pidsOf(children), stop: () => stopBare(children) };
   } catch (err) {
     await stopBare(children);
