@@ -133,18 +133,29 @@ export class BrokerIngress {
    */
   private reingest(brokerKey: string, event: CloudEvent): Promise<void> {
     const stamped = withTraceContext(stampArrival(event));
-    return this.dispatch(brokerKey, stamped, this.dispatcher.match(brokerKey, stamped), context.active());
+    return this.dispatch(brokerKey, stamped, this.dispatcher.match(brokerKey, stamped), context.active(), true);
   }
 
-  /** Queues the event for each matching Trigger, logged first when the event log is on. */
-  private async dispatch(brokerKey: string, event: CloudEvent, routes: Route[], trace: Context): Promise<void> {
+  /**
+   * Queues the event for each matching Trigger, logged first when the event log is on. A new
+   * event is queued only once it is on disk: one the broker then refuses (503) must not be
+   * delivered. A reply (`reply`) is queued at once, while it is written: the delivery that
+   * produced it is acknowledged only after this resolves, so a crash before the write replays
+   * that delivery, whose subscriber replies again (at least once, as before); and each event's
+   * path waits for one sync instead of three (docs/performance.md, "The durable broker log").
+   */
+  private async dispatch(brokerKey: string, event: CloudEvent, routes: Route[], trace: Context, reply = false): Promise<void> {
     if (!this.eventLog || routes.length === 0) {
       for (const route of routes) this.dispatcher.enqueue(route, event, undefined, trace);
       return;
     }
     const eventLog = this.eventLog;
-    const entry = await eventLog.append(brokerKey, event, routes.map((route) => route.compiled.key));
-    routes.forEach((route, index) => this.dispatcher.enqueue(route, event, () => eventLog.complete(entry, index), trace));
+    const { entry, written } = eventLog.begin(brokerKey, event, routes.map((route) => route.compiled.key));
+    if (!reply) await written;
+    // A delivery acknowledged before its event is on disk would be lost to the replay.
+    const durable = reply ? written.then(() => true, () => false) : Promise.resolve(true);
+    routes.forEach((route, index) => this.dispatcher.enqueue(route, event, () => void durable.then((ok) => ok && eventLog.complete(entry, index)), trace));
+    await written;
   }
 }
 

@@ -55,16 +55,24 @@ export class EventLog {
 
   /** Resolves once the event is on disk; rejects when it could not be written. */
   async append(broker: string, event: CloudEvent, triggers: string[]): Promise<LogEntry> {
+    const { entry, written } = this.begin(broker, event, triggers);
+    await written;
+    return entry;
+  }
+
+  /**
+   * Appends the event and says at once where it sits; `written` resolves once it is on disk and
+   * rejects when it could not be written (its deliveries are then not to be acknowledged).
+   */
+  begin(broker: string, event: CloudEvent, triggers: string[]): { entry: LogEntry; written: Promise<void> } {
     const seq = this.nextSeq++;
     const { segment, written } = this.write({ kind: 'event', seq, broker, triggers, event }, true);
     this.retention.adjust(segment, triggers.length);
-    try {
-      await written;
-    } catch (err) {
+    const synced = written.catch((err: unknown) => {
       this.retention.adjust(segment, -triggers.length);
       throw err;
-    }
-    return { seq, segment };
+    });
+    return { entry: { seq, segment }, written: synced };
   }
 
   /** The event's delivery to `triggers[trigger]` (as appended) has come to an end. */
