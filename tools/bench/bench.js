@@ -17,6 +17,8 @@ const USAGE = `usage: npm run bench -- [options]
   --backend knative|kafka|all   backends to run (default all; BENCH_BACKEND)
   --smoke                       a few seconds per scenario, basic scenarios only (BENCH_SMOKE=1)
   --duration <s>                measured seconds per scenario (default 4, smoke 2; BENCH_DURATION)
+  --settle <s>                  unmeasured traffic down each path first, and after a service restarts
+                                (default 8, smoke 1; BENCH_SETTLE)
   --rate <ev/s>                 the steady scenario's rate (default 500; BENCH_RATE)
   --concurrency <n>             closed-loop senders of the max scenario (default: ramp to the knee;
                                 BENCH_CONCURRENCY)
@@ -33,6 +35,7 @@ function parseArgs(argv, env) {
     backends: env.BENCH_BACKEND ?? 'all',
     smoke: env.BENCH_SMOKE === '1',
     duration: env.BENCH_DURATION,
+    settle: env.BENCH_SETTLE,
     rate: Number(env.BENCH_RATE ?? 500),
     concurrency: env.BENCH_CONCURRENCY ? Number(env.BENCH_CONCURRENCY) : undefined,
     scenarios: undefined,
@@ -48,6 +51,7 @@ function parseArgs(argv, env) {
     if (flag === '--smoke') opts.smoke = true;
     else if (flag === '--backend') opts.backends = value();
     else if (flag === '--duration') opts.duration = value();
+    else if (flag === '--settle') opts.settle = value();
     else if (flag === '--rate') opts.rate = Number(value());
     else if (flag === '--concurrency') opts.concurrency = Number(value());
     else if (flag === '--scenarios') opts.scenarios = value().split(',');
@@ -64,7 +68,11 @@ function parseArgs(argv, env) {
   for (const name of ['metrics', 'tracing']) if (!['on', 'off'].includes(opts[name])) throw new Error(`--${name} must be on or off`);
   opts.durationMs = 1000 * Number(opts.duration ?? (opts.smoke ? 2 : 4));
   opts.warmupMs = 500;
-  for (const [name, v] of Object.entries({ duration: opts.durationMs, rate: opts.rate, concurrency: opts.concurrency ?? 1, 'port-base': opts.portBase })) {
+  // JIT tiering takes thousands of events per service to settle: after 2 s at x8 the services'
+  // CPU per event still fell by half over the next 10 s of steady-500, and that scenario's p99
+  // was 3 to 5 times what it was once settled (docs/performance.md).
+  opts.settleMs = 1000 * Number(opts.settle ?? (opts.smoke ? 1 : 8));
+  for (const [name, v] of Object.entries({ duration: opts.durationMs, settle: opts.settleMs, rate: opts.rate, concurrency: opts.concurrency ?? 1, 'port-base': opts.portBase })) {
     if (!(v > 0)) throw new Error(`--${name} must be a positive number`);
   }
   return opts;
@@ -99,7 +107,7 @@ async function runOn({ send, sink, scenario, knees, opts, meter }) {
 async function warmUp(setup, opts) {
   for (const [entry, targets] of Object.entries(setup.entries)) {
     for (const [target, send] of Object.entries(targets)) {
-      const result = await measure({ send, sink: setup.sink, scenario: warmupScenario(), warmupMs: 0, durationMs: opts.smoke ? 1000 : 2000 });
+      const result = await measure({ send, sink: setup.sink, scenario: warmupScenario(), warmupMs: 0, durationMs: opts.settleMs });
       if (result.lost > 0) log(`bench: ${setup.backend} ${entry} ${target === 'send' ? 'product' : target}: warmup lost ${result.lost} of ${result.accepted} accepted events`);
     }
   }
@@ -147,7 +155,7 @@ async function runBackend(backend, opts, records) {
         if (restarted) {
           // A restarted service settles unmeasured: a cold JIT made the first Trigger scenarios
           // cost twice the CPU per event of max; on kafka its consumer group rejoins.
-          await measure({ send, sink: setup.sink, scenario: warmupScenario(), warmupMs: 0, durationMs: opts.smoke ? 1000 : 2000 });
+          await measure({ send, sink: setup.sink, scenario: warmupScenario(), warmupMs: 0, durationMs: opts.settleMs });
           // A log scenario measured without the log would say the log costs nothing.
           if (brokerLog && setup.brokerLogSegments() === 0) throw new Error('the broker wrote no event log: BROKER_LOG_DIR was not in effect');
         }
