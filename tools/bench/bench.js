@@ -103,11 +103,16 @@ async function runOn({ send, sink, scenario, knees, opts, meter }) {
   return result;
 }
 
-/** Sends unmeasured traffic down every path first, so that no scenario pays for a cold start. */
+/** Unmeasured traffic down one path (`--settle`), so that what follows pays for no cold start. */
+function settle(send, sink, opts) {
+  return measure({ send, sink, scenario: warmupScenario(), warmupMs: 0, durationMs: opts.settleMs });
+}
+
+/** Settles every path first. */
 async function warmUp(setup, opts) {
   for (const [entry, targets] of Object.entries(setup.entries)) {
     for (const [target, send] of Object.entries(targets)) {
-      const result = await measure({ send, sink: setup.sink, scenario: warmupScenario(), warmupMs: 0, durationMs: opts.settleMs });
+      const result = await settle(send, setup.sink, opts);
       if (result.lost > 0) log(`bench: ${setup.backend} ${entry} ${target === 'send' ? 'product' : target}: warmup lost ${result.lost} of ${result.accepted} accepted events`);
     }
   }
@@ -155,7 +160,7 @@ async function runBackend(backend, opts, records) {
         if (restarted) {
           // A restarted service settles unmeasured: a cold JIT made the first Trigger scenarios
           // cost twice the CPU per event of max; on kafka its consumer group rejoins.
-          await measure({ send, sink: setup.sink, scenario: warmupScenario(), warmupMs: 0, durationMs: opts.settleMs });
+          await settle(send, setup.sink, opts);
           // A log scenario measured without the log would say the log costs nothing.
           if (brokerLog && setup.brokerLogSegments() === 0) throw new Error('the broker wrote no event log: BROKER_LOG_DIR was not in effect');
         }

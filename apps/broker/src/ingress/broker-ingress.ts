@@ -152,10 +152,12 @@ export class BrokerIngress {
     const eventLog = this.eventLog;
     const { entry, written } = eventLog.begin(brokerKey, event, routes.map((route) => route.compiled.key));
     if (!reply) await written;
-    // A delivery acknowledged before its event is on disk would be lost to the replay.
-    const durable = reply ? written.then(() => true, () => false) : Promise.resolve(true);
-    routes.forEach((route, index) => this.dispatcher.enqueue(route, event, () => void durable.then((ok) => ok && eventLog.complete(entry, index)), trace));
-    await written;
+    // A reply's delivery acknowledged before the reply is on disk would be lost to the replay.
+    const acknowledge = reply
+      ? (index: number) => void written.then(() => eventLog.complete(entry, index), () => undefined)
+      : (index: number) => eventLog.complete(entry, index);
+    routes.forEach((route, index) => this.dispatcher.enqueue(route, event, () => acknowledge(index), trace));
+    if (reply) await written;
   }
 }
 

@@ -10,7 +10,7 @@ export class PartitionOffsets {
 
   track(offset: number): void {
     this.unfinished.add(offset);
-    if (offset + 1 > this.next) this.next = offset + 1;
+    this.pass(offset);
   }
 
   /** A record done with as soon as taken (filtered out, unreadable): only moves where the partition got to. */
